@@ -1,0 +1,87 @@
+"""Exceptions raised by reviewtools.
+
+Every error a reviewer can cause (bad input, a stale write, a missing reference,
+a network failure) is a subclass of :class:`ReviewToolsError`; the CLI prints its
+message on one line and exits non-zero. Each subclass also derives from the
+builtin that best describes it, so ``except ValueError`` keeps working.
+"""
+
+from __future__ import annotations
+
+
+class ReviewToolsError(Exception):
+    """Base class for all errors reviewtools raises on purpose."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: object = None, hint: str | None = None) -> None:
+        self.path = None if path is None else str(path)
+        self.hint = hint
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.path and not text.startswith(self.path):
+            text = f"{self.path}: {text}"
+        if self.hint:
+            text = f"{text} ({self.hint})"
+        return text
+
+
+class InputError(ReviewToolsError, ValueError):
+    """An argument or input file is unusable (empty, binary, too large, wrong type)."""
+
+
+class ArticleImportError(InputError):
+    """An article could not be read, fetched or parsed."""
+
+
+class SchemaError(ReviewToolsError, ValueError):
+    """An evidence file does not match its schema."""
+
+    def __init__(self, message: str, *, path: object = None, field: str | None = None,
+                 value: object = None, allowed: str | None = None) -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        super().__init__(message, path=path)
+
+
+class ConflictError(ReviewToolsError):
+    """A write was based on a stale revision, or would overwrite another reviewer's work."""
+
+    exit_code = 3
+
+
+class NotFoundError(ReviewToolsError, LookupError):
+    """A review, claim, study or reference key does not exist."""
+
+
+class IdentifierError(ReviewToolsError, ValueError):
+    """A DOI, PMID or PMCID is malformed."""
+
+
+class BibError(ReviewToolsError, ValueError):
+    """references.bib cannot be parsed or would be corrupted by a change."""
+
+
+class NetworkError(ReviewToolsError, ConnectionError):
+    """A remote service failed, timed out or answered with something unusable."""
+
+    def __init__(self, message: str, *, url: str | None = None, status: int | None = None,
+                 hint: str | None = None) -> None:
+        self.url = url
+        self.status = status
+        super().__init__(message, hint=hint)
+
+
+class OfflineError(NetworkError):
+    """Offline mode is on and the response is not in the cache."""
+
+
+class GradingError(ReviewToolsError, ValueError):
+    """A GRADE judgement is inconsistent (e.g. an override without justification)."""
+
+
+class ExportError(ReviewToolsError):
+    """An export could not be produced (Pandoc failure, unresolved citation)."""

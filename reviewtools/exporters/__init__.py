@@ -1,0 +1,1 @@
+"""Export formats (one module each); see :data:`reviewtools.exporters.registry.FORMATS`."""
