@@ -17,7 +17,9 @@ from .errors import ReviewToolsError
 from .settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
-EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
+# Modules that add sub-commands: each has register(subparsers, common_parent) and sets
+# ``func=handler`` where handler(args, settings) -> exit code.
+EXTENSIONS: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = []
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -92,16 +94,24 @@ def cmd_edit(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reviewtools", description=(
-        "Review the claims of an uncited article: extract claims, find and appraise studies, "
-        "grade certainty (GRADE), and export a sourced summary."))
-    parser.add_argument("--version", action="version", version=f"reviewtools {__version__}")
+def common_parent() -> argparse.ArgumentParser:
+    """Options every sub-command takes; pass as ``parents=[common_parent()]``."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", default=".", help="repository root holding evidence/ and "
                         "references.bib (default: current directory)")
     common.add_argument("--reviewer", help="your name, recorded with every judgement "
                         "(default: $REVIEWTOOLS_REVIEWER or $USER)")
+    common.add_argument("--offline", action="store_true", help="never use the network; "
+                        "serve from the cache or fail (also REVIEWTOOLS_OFFLINE=1)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reviewtools", description=(
+        "Review the claims of an uncited article: extract claims, find and appraise studies, "
+        "grade certainty (GRADE), and export a sourced summary."))
+    parser.add_argument("--version", action="version", version=f"reviewtools {__version__}")
+    common = common_parent()
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("extract", parents=[common], help="import an article and extract claims",
@@ -154,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_edit)
 
     for extend in EXTENSIONS:
-        extend(sub)
+        extend(sub, common)
     return parser
 
 
