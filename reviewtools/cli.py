@@ -146,19 +146,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("review", nargs="?", metavar="SLUG")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("claim", parents=[common], help="split, merge, drop or add claims",
+    p = sub.add_parser("claim", help="split, merge, drop or add claims",
                        description="Edit the claim list of a review by hand.")
     p.add_argument("review", metavar="SLUG")
     actions = p.add_subparsers(dest="action", required=True)
-    a = actions.add_parser("split", help="split a claim into parts (each a substring)")
+    a = actions.add_parser("split", parents=[common],
+                           help="split a claim into parts (each a substring)")
     a.add_argument("claim")
     a.add_argument("parts", nargs="+")
-    a = actions.add_parser("merge", help="merge claims into one")
+    a = actions.add_parser("merge", parents=[common], help="merge claims into one")
     a.add_argument("claims", nargs="+")
-    a = actions.add_parser("drop", help="mark a claim as not a claim")
+    a = actions.add_parser("drop", parents=[common], help="mark a claim as not a claim")
     a.add_argument("claim")
     a.add_argument("--reason", required=True)
-    a = actions.add_parser("add", help="add a claim the extractor missed")
+    a = actions.add_parser("add", parents=[common], help="add a claim the extractor missed")
     a.add_argument("text")
     a.add_argument("--section")
     p.set_defaults(func=cmd_edit)

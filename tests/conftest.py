@@ -1,0 +1,81 @@
+"""Shared fixtures: paths to ../shared, an isolated root per test, a small extracted review."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reviewtools.review import extract_review, open_review
+from reviewtools.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+FIXTURES = SHARED / "fixtures"
+ARTICLE = SHARED / "source" / "foot-massage-benefits.txt"
+
+# Synthetic, clearly fake bib entries used only to exercise grading logic in tests.
+TEST_BIB = textwrap.dedent("""\
+    @article{trial2020a,
+      author = {Tester, Alice},
+      title = {Synthetic randomised trial A},
+      journal = {Test Journal},
+      year = {2020},
+      doi = {10.0000/synthetic.a},
+      verified = {test fixture; 2026-11-24},
+    }
+
+    @article{trial2021b,
+      author = {Tester, Bob},
+      title = {Synthetic randomised trial B},
+      journal = {Test Journal},
+      year = {2021},
+      pmid = {1},
+      verified = {test fixture; 2026-11-24},
+    }
+
+    @article{cohort2019c,
+      author = {Tester, Carol},
+      title = {Synthetic cohort C},
+      journal = {Test Journal},
+      year = {2019},
+      doi = {10.0000/synthetic.c},
+      verified = {test fixture; 2026-11-24},
+    }
+    """)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("REVIEWTOOLS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("REVIEWTOOLS_REVIEWER", "tester")
+    monkeypatch.delenv("REVIEWTOOLS_OFFLINE", raising=False)
+    monkeypatch.delenv("NCBI_API_KEY", raising=False)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings.from_env(root=tmp_path)
+
+
+@pytest.fixture
+def review(settings):
+    """The shipped article extracted into an empty root, with a small synthetic bib."""
+    extract_review(str(ARTICLE), "foot-massage", settings=settings)
+    settings.bib_path.write_text(TEST_BIB, encoding="utf-8")
+    return open_review("foot-massage", settings=settings)
+
+
+@pytest.fixture
+def repo_copy(tmp_path) -> Path:
+    """A copy of the repository's evidence, bib and notebooks to run things against."""
+    dest = tmp_path / "repo"
+    dest.mkdir()
+    for name in ("evidence", "notebooks"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, dest / name)
+    if (REPO / "references.bib").exists():
+        shutil.copy(REPO / "references.bib", dest / "references.bib")
+    return dest
