@@ -1,17 +1,29 @@
-"""`reviewtools check`: everything a finished review must satisfy, as a list of problems."""
+"""`reviewtools check`: everything a finished review must satisfy, as a list of problems.
+
+On a large repository the cost is parsing files, so ``check`` reuses the parse
+cache (:mod:`reviewtools.cache`) and, when no file changed since the last run,
+returns the stored list of problems straight away (see :func:`fingerprint`).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import bib
+from . import __version__, bib
+from .cache import ParsedFolder, cache_file, gc_paused, is_settled, read_json, stamp, write_json
 from .errors import ReviewToolsError
 from .grading import certainty_from
-from .models import Claim, Study
+from .models import Claim, ReviewMeta, Study
 from .review import Review, list_reviews
 from .settings import Settings
-from .store import load_record
+
+RESULT_FORMAT = 1
+# Rules live in these modules: a change to any of them invalidates stored results.
+_RULE_FILES = [Path(__file__), Path(__file__).with_name("grading.py"),
+               Path(__file__).with_name("models.py"), Path(__file__).with_name("bib.py")]
 
 
 @dataclass(frozen=True)
@@ -27,37 +39,110 @@ class Problem:
 
 def check(settings: Settings, slugs: list[str] | None = None) -> list[Problem]:
     """Check the named reviews (all reviews when ``slugs`` is empty)."""
+    chosen = list(slugs or list_reviews(settings))
+    key, settled = fingerprint(settings, chosen)
+    store = cache_file(settings, "check", f"{settings.root.resolve()}|{chosen if slugs else ''}")
+    saved = read_json(store)
+    if isinstance(saved, dict) and saved.get("key") == key:
+        return [Problem(*row) for row in saved["problems"]]
+    with gc_paused():
+        problems = _check(settings, chosen)
+    if settled:
+        write_json(store, {"key": key, "problems": [[p.file, p.claim, p.message]
+                                                    for p in problems]})
+    return problems
+
+
+def fingerprint(settings: Settings, slugs: list[str]) -> tuple[str, bool]:
+    """A digest of every input of a check (names, sizes, times) and whether all are settled.
+
+    Inputs: references.bib, every study file, and for each review every file in
+    its folder and its ``claims/`` folder, plus the modules holding the rules.
+    """
+    rows: list[tuple] = [(RESULT_FORMAT, __version__, str(settings.root.resolve()))]
+    rows += [_stamp_or_none(p) for p in (*_RULE_FILES, settings.bib_path)]
+    rows += _folder_stamps(settings.studies_dir)
+    for slug in slugs:
+        folder = settings.evidence_dir / slug
+        rows += [(slug,), *_folder_stamps(folder), *_folder_stamps(folder / "claims")]
+    settled = all(is_settled(r[2]) for r in rows[1:] if len(r) == 3 and r[2] is not None)
+    digest = hashlib.sha256(repr(rows).encode("utf-8", "surrogateescape")).hexdigest()
+    return digest, settled
+
+
+def _stamp_or_none(path: Path) -> tuple:
+    try:
+        return (str(path), *stamp(path))
+    except OSError:
+        return (str(path), None, None)
+
+
+def _folder_stamps(folder: Path) -> list[tuple]:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted((e for e in it if e.is_file()), key=lambda e: e.name)
+            return [(e.name, (st := e.stat()).st_size, st.st_mtime_ns) for e in entries]
+    except OSError:
+        return [(str(folder), None, None)]
+
+
+def _check(settings: Settings, slugs: list[str]) -> list[Problem]:
     problems: list[Problem] = []
     bib_path = settings.bib_path
     try:
-        entries = bib.entries(bib_path)
+        entries = _bib_entries(settings)
     except ReviewToolsError as exc:
         return [Problem(_rel(bib_path, settings), "", str(exc).removeprefix(f"{bib_path}: "))]
     studies, study_problems = _load_studies(settings)
     problems += study_problems
-    for slug in slugs or list_reviews(settings):
+    metas = ParsedFolder(settings.evidence_dir, ReviewMeta, settings)
+    for slug in slugs:
         review = Review(slug, settings)
         try:
-            snapshot = review.snapshot
+            meta = metas.load(review.path / "review.yaml")
+            snapshot = (review.path / meta.snapshot).read_text(encoding="utf-8")
         except (OSError, ReviewToolsError) as exc:
             problems.append(Problem(_rel(review.path, settings), "", f"cannot read: {exc}"))
             continue
+        shard = ParsedFolder(review.claims_dir, Claim, settings)
+        folder = _rel(review.claims_dir, settings)
         for path in sorted(review.claims_dir.glob("*.yaml")):
+            # the folder's relative name plus the file name, unless the file is a symlink
+            rel = _rel(path, settings) if path.is_symlink() else f"{folder}/{path.name}"
             try:
-                claim = load_record(path, Claim)
+                claim = shard.load(path)
             except ReviewToolsError as exc:
-                problems.append(Problem(_rel(path, settings), path.stem,
-                                        str(exc).split(": ", 1)[-1]))
+                problems.append(Problem(rel, path.stem, str(exc).split(": ", 1)[-1]))
                 continue
-            problems += check_claim(claim, _rel(path, settings), snapshot, entries, studies)
+            problems += check_claim(claim, rel, snapshot, entries, studies)
+        shard.flush()
+    metas.flush()
     return problems
+
+
+def _bib_entries(settings: Settings) -> dict[str, dict[str, str]]:
+    """``bib.entries`` of references.bib, kept in the cache while the file is unchanged."""
+    path = settings.bib_path
+    try:
+        size, mtime = stamp(path)
+    except OSError:
+        return bib.entries(path)
+    store = cache_file(settings, "bib", str(path.resolve()))
+    saved = read_json(store)
+    if isinstance(saved, dict) and saved.get("stamp") == [size, mtime]:
+        return saved["entries"]
+    entries = bib.entries(path)
+    if is_settled(mtime):
+        write_json(store, {"stamp": [size, mtime], "entries": entries})
+    return entries
 
 
 def _load_studies(settings: Settings) -> tuple[dict[str, Study], list[Problem]]:
     out, problems = {}, []
+    shard = ParsedFolder(settings.studies_dir, Study, settings)
     for path in sorted(settings.studies_dir.glob("*.yaml")):
         try:
-            study = load_record(path, Study)
+            study = shard.load(path)
         except ReviewToolsError as exc:
             problems.append(Problem(_rel(path, settings), "", str(exc).split(": ", 1)[-1]))
             continue
@@ -65,6 +150,7 @@ def _load_studies(settings: Settings) -> tuple[dict[str, Study], list[Problem]]:
             problems.append(Problem(_rel(path, settings), "", f"key '{study.key}' does not "
                                     "match the file name"))
         out[study.key] = study
+    shard.flush()
     return out, problems
 
 

@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = 1
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-CLAIM_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}-\d{2,3}(?:[a-z]|-[a-z0-9]{1,8})?$")
-KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]{0,80}$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")
+CLAIM_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}-\d{2,3}(?:[a-z]|-[a-z0-9]{1,8})?\Z")
+KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]{0,80}\Z")
 
 Certainty = Literal["high", "moderate", "low", "very low"]
 CERTAINTY_ORDER: tuple[str, ...] = ("very low", "low", "moderate", "high")
