@@ -46,6 +46,20 @@ def section_claims(review: Review, section: str) -> pd.DataFrame:
     return df[["id", "text", "start", "end", "flags", "parent", "status"]].reset_index(drop=True)
 
 
+def claims_of(review: Review, ids: list[str]) -> pd.DataFrame:
+    """Claims ``ids`` (in that order) with their text, flags, verdict and certainty."""
+    df = review.claims().set_index("id")
+    cols = [c for c in ("section", "text", "flags", "status", "verdict", "certainty",
+                        "overstated") if c in df.columns]
+    return df.loc[[i for i in ids if i in df.index], cols]
+
+
+def section_figure(review: Review, section: str):  # noqa: ANN201 - matplotlib Figure
+    """The section's certainty-by-verdict figure (see :mod:`reviewtools.figures`)."""
+    from .figures import section_figure as draw
+    return draw(review, section)
+
+
 def references(review: Review, keys: list[str] | None = None) -> pd.DataFrame:
     """The references.bib records (title, year, DOI, PMID, verification) for ``keys``."""
     entries = bib.entries(review.settings.bib_path)

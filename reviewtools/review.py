@@ -17,7 +17,7 @@ import pandas as pd
 from .article import ArticleText, load_article
 from .claims import extract, make_anchor, reanchor, sections_of
 from .errors import InputError, NotFoundError
-from .models import Claim, HistoryEntry, ReviewMeta, now
+from .models import Claim, HistoryEntry, ReviewMeta, Study, now
 from .settings import Settings
 from .store import check_claim_id, check_slug, load_record, save_record
 
@@ -188,6 +188,11 @@ class Review:
         return self.save(self._log(claim, by, "dropped", reason))
 
     # ---- judgements (see reviewtools.appraisal for the rules) ------------------------------
+    def appraise(self, key: str, **kw: object) -> Study:
+        """Appraise study ``key`` (in references.bib) with this review's settings."""
+        from .appraisal import appraise
+        return appraise(key, settings=self.settings, **kw)
+
     def link(self, claim_id: str, key: str, **kw: object) -> Claim:
         """Link study ``key`` to a claim: ``stance``, ``outcome``, ``quote``, ``by``, ..."""
         from .appraisal import link
