@@ -17,7 +17,8 @@ __all__ = ["Review", "Settings", "appraise", "display", "extract_review", "list_
            "load_studies", "load_study", "open_review", "weighted_kappa", "__version__"]
 
 
-_LAZY = {"widgets", "notebook", "views", "grading", "checks", "bib"}
+_LAZY = {"widgets", "notebook", "views", "grading", "checks", "bib", "appraisal", "wording",
+         "export", "figures", "refs", "search", "identifiers", "sources", "works"}
 
 
 def __getattr__(name: str):  # noqa: ANN202 - lazy sub-modules keep the CLI quick to start

@@ -1,0 +1,543 @@
+"""references.bib management: add or update verified entries, re-verify them, list them.
+
+Every write goes through :func:`upsert`: it holds the folder lock, refuses a bib
+with unreadable blocks, finds the entry for the same work (same DOI, PMID, PMCID,
+or normalised title + year) and changes only that entry's changed fields, or
+appends a new entry. All other bytes of the file stay exactly as they were.
+
+>>> from reviewtools.refs import BibRecord, make_key
+>>> make_key(BibRecord(title="The effect of reflexology on sleep", authors=["Huang, Li"],
+...                    year=2021), set())
+'huang2021reflexology'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from .bib import (
+    BibEntry,
+    BibFile,
+    ascii_fold,
+    edit_entry,
+    first_surname,
+    format_entry,
+    identifier_text,
+    normalise_doi,
+    normalise_pmcid,
+    normalise_pmid,
+    normalise_title,
+    parse_bib,
+    plain_text,
+    split_authors,
+    surname,
+)
+from .errors import BibError, IdentifierError, InputError
+from .settings import Settings
+from .store import atomic_write_text, folder_lock
+
+STOPWORDS = frozenset("""
+a an the of on in and or for to with at by from as into via is are was were be been does do
+can could may might its their his her our your this that these those than versus vs
+effect effects efficacy effectiveness impact influence role use using study studies
+randomized randomised controlled clinical trial trials pilot preliminary systematic review
+meta analysis new novel evaluation assessment comparison comparative investigation among
+""".split())
+MANAGED = ("author", "title", "journal", "year", "volume", "number", "pages", "doi", "pmid",
+           "pmcid")
+TITLE_THRESHOLD = 90  # rapidfuzz ratio (0-100) below which titles count as different
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class BibRecord:
+    """The bibliographic fields reviewtools writes for one work."""
+
+    title: str
+    authors: list[str]
+    year: int | None = None
+    journal: str = ""
+    volume: str = ""
+    number: str = ""
+    pages: str = ""
+    doi: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    retracted: bool = False
+    retraction_note: str = ""
+    entry_type: str = "article"
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        for kind in ("doi", "pmid", "pmcid"):
+            if getattr(self, kind):
+                return f"{kind}:{getattr(self, kind)}"
+        return self.title[:40]
+
+
+@dataclass
+class Change:
+    """What :func:`upsert` did to one work: ``added``, ``updated`` or ``unchanged``."""
+
+    key: str
+    action: Literal["added", "updated", "unchanged"]
+    identifier: str
+    fields: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        extra = f" ({', '.join(self.fields)})" if self.action == "updated" else ""
+        return f"{self.action} {self.key} [{self.identifier}]{extra}"
+
+
+@dataclass
+class Mismatch:
+    """One problem :func:`verify` found with an entry."""
+
+    key: str
+    kind: Literal["title", "author", "year", "missing identifier", "bad identifier",
+                  "unresolved", "identifier conflict", "retracted"]
+    identifier: str = ""
+    bib: str = ""
+    source: str = ""
+    detail: str = ""
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        where = f" [{self.identifier}]" if self.identifier else ""
+        text = f"{self.key}{where}: {self.kind}"
+        if self.bib or self.source:
+            text += f": bib has {self.bib!r}, source has {self.source!r}"
+        if self.detail:
+            text += f" ({self.detail})"
+        return text if self.severity == "error" else text + " [warning]"
+
+    def to_dict(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items()}
+
+
+# ---- records ---------------------------------------------------------------------------------
+
+
+def _is_retraction(notice: object) -> bool:
+    """A notice that retracts this work (not ``retraction of``: this work *is* a notice)."""
+    return str(getattr(notice, "kind", "") or "").strip().lower() == "retraction"
+
+
+def record_from_work(work: Any) -> BibRecord:
+    """A :class:`BibRecord` from a :class:`reviewtools.works.Work`."""
+    notices = [n for n in (getattr(work, "notices", None) or []) if _is_retraction(n)]
+    retracted = bool(getattr(work, "retracted", False)) or bool(notices)
+    note = ""
+    if retracted:
+        where = [f"doi:{n.doi}" if getattr(n, "doi", "") else
+                 f"PMID {n.pmid}" if getattr(n, "pmid", "") else str(getattr(n, "label", ""))
+                 for n in notices]
+        where = [w for w in where if w]
+        note = "Retracted" + (f"; retraction notice {', '.join(where)}" if where else "")
+    return BibRecord(
+        title=str(work.title or ""), authors=list(work.authors or []),
+        year=int(work.year) if getattr(work, "year", None) else None,
+        journal=str(getattr(work, "journal", "") or ""),
+        volume=str(getattr(work, "volume", "") or ""),
+        number=str(getattr(work, "issue", "") or ""),
+        pages=str(getattr(work, "pages", "") or ""),
+        doi=(getattr(work, "doi", "") or "").lower(), pmid=str(getattr(work, "pmid", "") or ""),
+        pmcid=str(getattr(work, "pmcid", "") or "").upper(),
+        retracted=retracted, retraction_note=note,
+        source=str(getattr(work, "source", "") or ""))
+
+
+def record_from_dict(record: dict[str, Any]) -> BibRecord:
+    """A :class:`BibRecord` from a hand-checked record; every problem is an InputError."""
+    unknown = set(record) - {"title", "authors", "author", "journal", "year", "volume",
+                             "number", "issue", "pages", "doi", "pmid", "pmcid", "entry_type"}
+    if unknown:
+        raise InputError(f"unknown field(s) in record: {', '.join(sorted(unknown))}")
+    title = " ".join(str(record.get("title") or "").split())
+    if not title:
+        raise InputError("record has no title")
+    authors = record.get("authors", record.get("author"))
+    if isinstance(authors, str):
+        authors = split_authors(authors) if " and " in authors.lower() else [authors]
+    authors = [" ".join(str(a).split()) for a in (authors or []) if str(a).strip()]
+    if not authors:
+        raise InputError("record has no authors (give them as 'Surname, Given')")
+    try:
+        year = int(str(record.get("year", "")).strip())
+    except ValueError:
+        raise InputError(f"record year {record.get('year')!r} is not a year") from None
+    if not 1500 <= year <= datetime.now(UTC).year + 1:
+        raise InputError(f"record year {year} is out of range")
+    doi = _checked_id("doi", record.get("doi"))
+    pmid = _checked_id("pmid", record.get("pmid"))
+    pmcid = _checked_id("pmcid", record.get("pmcid"))
+    if not (doi or pmid):
+        raise InputError("record needs a DOI or a PMID that the verification page confirms")
+    return BibRecord(title=title, authors=authors, year=year,
+                     journal=str(record.get("journal") or ""),
+                     volume=str(record.get("volume") or ""),
+                     number=str(record.get("number") or record.get("issue") or ""),
+                     pages=str(record.get("pages") or ""), doi=doi, pmid=pmid, pmcid=pmcid,
+                     entry_type=str(record.get("entry_type") or "article"))
+
+
+def _checked_id(kind: str, value: object) -> str:
+    """Normalise a DOI/PMID/PMCID through reviewtools.identifiers; '' when absent."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    try:
+        from .identifiers import parse_identifier
+    except ImportError:  # pragma: no cover - identifiers layer missing: local checks
+        norm = {"doi": normalise_doi, "pmid": normalise_pmid, "pmcid": normalise_pmcid}[kind]
+        out = norm(text)
+        if not out:
+            raise IdentifierError(f"malformed {kind} {text!r}") from None
+        return out
+    ident = parse_identifier(text if kind == "doi" or ":" in text else f"{kind}:{text}")
+    if ident.kind != kind:
+        raise IdentifierError(f"{text!r} is a {ident.kind}, not a {kind}")
+    return ident.value
+
+
+# ---- keys and fields -------------------------------------------------------------------------
+
+
+def _ascii_word(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", ascii_fold(text).lower())
+
+
+def base_key(rec: BibRecord) -> str:
+    """``surname + year + first significant title word``, ASCII, lower-case."""
+    name = _ascii_word(surname(_bib_name(rec.authors[0]))) if rec.authors else ""
+    words = normalise_title(ascii_fold(rec.title)).split()
+    word = next((w for w in words if w.isalpha() and len(w) > 2 and w not in STOPWORDS),
+                next((w for w in words if w not in STOPWORDS), "untitled"))
+    key = f"{name or 'anon'}{rec.year or 'nd'}{_ascii_word(word)[:20]}"
+    return key if key[0].isalpha() else f"ref{key}"
+
+
+def make_key(rec: BibRecord, taken: set[str]) -> str:
+    """A stable key not in ``taken`` (compared case-insensitively): base, then base+a, b..."""
+    lower = {k.lower() for k in taken}
+    key = base_key(rec)
+    if key not in lower:
+        return key
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for suffix in [*letters, *(a + b for a in letters for b in letters)]:
+        if key + suffix not in lower:
+            return key + suffix
+    raise BibError(f"too many entries share the key {key!r}")  # pragma: no cover
+
+
+def _bib_name(name: str) -> str:
+    """A 'Surname, Given' name as BibTeX; a corporate name (no comma) is braced."""
+    name = " ".join(name.split())
+    return name if "," in name or not name else "{" + name + "}"
+
+
+def _pages(pages: str) -> str:
+    return re.sub(r"\s*[-\u2010-\u2015]+\s*", "--", pages.strip())
+
+
+def record_fields(rec: BibRecord) -> dict[str, str]:
+    """The managed fields of ``rec`` in the order they are written (empty ones left out)."""
+    values = {
+        "author": " and ".join(_bib_name(a) for a in rec.authors),
+        "title": rec.title, "journal": rec.journal,
+        "year": str(rec.year) if rec.year else "", "volume": rec.volume,
+        "number": rec.number, "pages": _pages(rec.pages), "doi": rec.doi, "pmid": rec.pmid,
+        "pmcid": rec.pmcid,
+    }
+    return {k: " ".join(v.split()) for k, v in values.items() if v and v.strip()}
+
+
+def _same(name: str, old: str, new: str) -> bool:
+    if name == "title":
+        return normalise_title(old) == normalise_title(new)
+    if name == "author":
+        def names(v: str) -> list[str]:
+            return [_ascii_word(surname(n)) for n in split_authors(v)]
+        mine, theirs = names(old), names(new)
+        # a shorter list with the same leading surnames is a truncation, not a correction
+        return mine[:len(theirs)] == theirs
+    if name == "doi":
+        return normalise_doi(old) == normalise_doi(new)
+    if name == "pages":
+        return _pages(plain_text(old)) == _pages(new)
+    return plain_text(old).strip().casefold() == plain_text(new).strip().casefold()
+
+
+def stamp(source: str, day: str | None = None) -> str:
+    """The ``verified`` field: ``source; YYYY-MM-DD``."""
+    source = " ".join(str(source).split())
+    if not source:
+        raise InputError("a verification source is required (service name or page URL)")
+    day = day or datetime.now(UTC).date().isoformat()
+    if not _DATE_RE.match(day):
+        raise InputError(f"verification date {day!r} is not YYYY-MM-DD")
+    return f"{source}; {day}"
+
+
+# ---- upsert ----------------------------------------------------------------------------------
+
+
+def _changes_for(entry: BibEntry, rec: BibRecord, verified: str) -> dict[str, str]:
+    changes: dict[str, str] = {}
+    for name, value in record_fields(rec).items():
+        old = entry.fields.get(name, "")
+        if not old.strip() or not _same(name, old, value):
+            changes[name] = value
+    if entry.fields.get("verified", "") != verified:
+        changes["verified"] = verified
+    if rec.retracted and not entry.fields.get("retracted", "").strip():
+        changes["retracted"] = "yes"
+        note = entry.fields.get("note", "").strip()
+        if rec.retraction_note and rec.retraction_note.lower() not in note.lower():
+            changes["note"] = f"{note}; {rec.retraction_note}" if note else rec.retraction_note
+    return changes
+
+
+def _new_entry_text(key: str, rec: BibRecord, verified: str) -> str:
+    fields = list(record_fields(rec).items()) + [("verified", verified)]
+    if rec.retracted:
+        fields += [("retracted", "yes"), ("note", rec.retraction_note or "Retracted")]
+    return format_entry(rec.entry_type, key, fields)
+
+
+def _check_text(text: str, key: str, want: dict[str, str]) -> None:
+    """Parse an entry's new text on its own; it must be one entry holding ``want``."""
+    lib = parse_bib(text, "new entry")
+    if len(lib.entries) != 1 or lib.entries[0].key != key:
+        raise BibError(f"internal: the text written for '{key}' does not parse as one entry")
+    got = {f.key.lower(): str(f.value) for f in lib.entries[0].fields}
+    for name, value in want.items():
+        if normalise_title(got.get(name, "")) != normalise_title(value):
+            raise BibError(f"internal: field '{name}' of '{key}' would not read back")
+
+
+def upsert(bib_path: Path | str, works: Iterable[Any], *, verified_source: str | None,
+           date: str | None = None) -> list[Change]:
+    """Add or update one entry per work; return what was done to each.
+
+    Parameters
+    ----------
+    bib_path : the references.bib file (created if missing).
+    works : :class:`reviewtools.works.Work` objects or :class:`BibRecord` objects.
+    verified_source : where the records were confirmed (service name or page URL);
+        ``None`` stamps each work with its own ``source`` (e.g. ``pubmed``).
+    date : ``YYYY-MM-DD`` of the verification (default: today).
+
+    Unchanged bytes stay identical; the file is written atomically under the
+    folder lock, and not at all when nothing changed or anything is wrong.
+    """
+    path = Path(bib_path)
+    records = [w if isinstance(w, BibRecord) else record_from_work(w) for w in works]
+    stamps = []
+    for rec in records:
+        if not rec.title.strip():
+            raise InputError(f"work {rec.label} has no title; it cannot be cited")
+        stamps.append(stamp(verified_source if verified_source is not None else rec.source,
+                            date))
+    if not records:
+        stamp(verified_source or "-", date)  # a malformed date is refused even with no work
+    with folder_lock(path.parent):
+        bf = BibFile.load(path)
+        text = bf.text
+        nl = "\r\n" if "\r\n" in text else "\n"
+        edits: dict[str, tuple[BibEntry, dict[str, str]]] = {}
+        appended: list[str] = []
+        out: list[Change] = []
+        for rec, verified in zip(records, stamps, strict=True):
+            entry = bf.find(doi=rec.doi, pmid=rec.pmid, pmcid=rec.pmcid, title=rec.title,
+                            year=rec.year)
+            if entry is None:
+                key = make_key(rec, set(bf.by_key))
+                new_text = _new_entry_text(key, rec, verified)
+                _check_text(new_text, key, record_fields(rec))
+                appended.append(new_text)
+                fields = {**record_fields(rec), "verified": verified}
+                bf.add_entry(BibEntry(key, rec.entry_type, fields, -1, -1, 0, new_text))
+                out.append(Change(key, "added", rec.label, list(fields)))
+                continue
+            # an entry appended earlier in this batch already holds this work's record
+            changes = {} if entry.start < 0 else _changes_for(entry, rec, verified)
+            if not changes:
+                out.append(Change(entry.key, "unchanged", rec.label))
+                continue
+            prev = edits.get(entry.key, (entry, {}))[1]
+            edits[entry.key] = (entry, {**prev, **changes})
+            entry.fields.update(changes)
+            bf.reindex(entry)  # a PMID or DOI it just gained matches later works of the batch
+            out.append(Change(entry.key, "updated", rec.label, list(changes)))
+        new_text = _apply(text, edits, appended, nl)
+        if new_text != text:
+            atomic_write_text(path, new_text)
+    return out
+
+
+def _apply(text: str, edits: dict[str, tuple[BibEntry, dict[str, str]]], appended: list[str],
+           nl: str) -> str:
+    pieces: list[tuple[int, int, str]] = []
+    for entry, changes in edits.values():
+        new_raw = edit_entry(entry.raw, changes)
+        _check_text(new_raw, entry.key, dict(changes))
+        pieces.append((entry.start, entry.end, new_raw))
+    parts, pos = [], 0
+    for start, end, new_raw in sorted(pieces):
+        parts += [text[pos:start], new_raw]
+        pos = end
+    text = "".join(parts) + text[pos:]
+    if appended:
+        if not text or text.endswith("\n\n") or text.endswith("\r\n\r\n"):
+            sep = ""
+        else:
+            sep = nl if text.endswith("\n") else nl + nl
+        text = text + sep + nl.join(a.replace("\n", nl) for a in appended)
+    return text
+
+
+def add_verified_record(bib_path: Path | str, record: dict[str, Any], page_url: str, *,
+                        date: str | None = None) -> Change:
+    """Add (or update) an entry from a record checked by hand on the public page ``page_url``.
+
+    ``record`` holds title, authors (list of 'Surname, Given'), journal, year, volume,
+    number, pages and a DOI and/or PMID (and optionally PMCID). The entry is stamped
+    ``verified = {page_url; date}``.
+    """
+    url = str(page_url or "").strip()
+    if not re.match(r"^https?://\S+$", url):
+        raise InputError(f"verification source {page_url!r} must be the http(s) URL of the "
+                         "public page where the record was checked")
+    return upsert(bib_path, [record_from_dict(record)], verified_source=url, date=date)[0]
+
+
+# ---- verify ----------------------------------------------------------------------------------
+
+
+def _entry_ids(entry: BibEntry) -> tuple[list[Any], list[Mismatch]]:
+    from .identifiers import parse_identifier
+    ids, problems = [], []
+    for kind in ("doi", "pmid", "pmcid"):
+        raw = identifier_text(entry.fields.get(kind, ""))
+        if not raw or (kind == "pmcid" and (ids or problems)):
+            continue  # a PMCID is looked up only when there is no DOI or PMID
+        try:
+            ids.append(parse_identifier(raw if kind == "doi" or ":" in raw else f"{kind}:{raw}"))
+        except IdentifierError as exc:
+            problems.append(Mismatch(entry.key, "bad identifier", kind, detail=str(exc)))
+    if not ids and not problems:
+        problems.append(Mismatch(entry.key, "missing identifier",
+                                 detail="no DOI, PMID or PMCID: the entry cannot be verified"))
+    return ids, problems
+
+
+def _work_index(works: Sequence[Any]) -> dict[str, Any]:
+    index: dict[str, Any] = {}
+    for w in works:
+        for kind in ("doi", "pmid", "pmcid"):
+            value = str(getattr(w, kind, "") or "")
+            if value:
+                index.setdefault(f"{kind}:{value.lower()}", w)
+    return index
+
+
+def compare(entry: BibEntry, work: Any, identifier: str) -> list[Mismatch]:
+    """Title, first author, year and retraction of ``entry`` against a fetched work."""
+    from rapidfuzz import fuzz
+    out: list[Mismatch] = []
+    bib_title, src_title = entry.fields.get("title", ""), str(work.title or "")
+    score = fuzz.ratio(normalise_title(bib_title), normalise_title(src_title))
+    if score < TITLE_THRESHOLD:
+        out.append(Mismatch(entry.key, "title", identifier, plain_text(bib_title), src_title,
+                            f"similarity {score:.0f}/100"))
+    bib_author = _ascii_word(first_surname(entry.fields))
+    authors = list(getattr(work, "authors", None) or [])
+    src_author = surname(_bib_name(authors[0])) if authors else ""
+    if bib_author and src_author and bib_author != _ascii_word(src_author):
+        out.append(Mismatch(entry.key, "author", identifier, first_surname(entry.fields),
+                            src_author, "first author's surname differs"))
+    if entry.year and getattr(work, "year", None) and entry.year != int(work.year):
+        off_by_one = abs(entry.year - int(work.year)) == 1
+        out.append(Mismatch(entry.key, "year", identifier, str(entry.year), str(work.year),
+                            "often e-publication vs print year" if off_by_one else "",
+                            "warning" if off_by_one else "error"))
+    for kind in ("doi", "pmid"):
+        mine = getattr(entry, kind)
+        theirs = str(getattr(work, kind, "") or "").lower()
+        if mine and theirs and mine != theirs and not identifier.startswith(kind):
+            out.append(Mismatch(entry.key, "identifier conflict", identifier, mine, theirs,
+                                f"the record found by {identifier} has another {kind}"))
+    rec = record_from_work(work)
+    if rec.retracted:
+        known = entry.fields.get("retracted", "").strip()
+        out.append(Mismatch(entry.key, "retracted", identifier, known, "yes",
+                            rec.retraction_note + ("; already marked in references.bib"
+                                                   if known else ""),
+                            "warning" if known else "error"))
+    return out
+
+
+def verify(bib_path: Path | str, *, settings: Settings | None = None) -> list[Mismatch]:
+    """Re-fetch every entry by DOI/PMID and report what does not match.
+
+    Reports title (fuzzy, below ``TITLE_THRESHOLD``), first-author surname and year
+    mismatches, missing, malformed or unresolvable identifiers, conflicting
+    identifiers, and retractions. Network problems raise (OfflineError offline).
+    """
+    from . import sources
+    settings = settings or Settings.from_env()
+    bf = BibFile.load(bib_path)
+    problems: list[Mismatch] = []
+    wanted: dict[str, Any] = {}
+    per_entry: list[tuple[BibEntry, list[Any]]] = []
+    for entry in bf.entries:
+        ids, bad = _entry_ids(entry)
+        problems += bad
+        per_entry.append((entry, ids))
+        for ident in ids:
+            wanted.setdefault(str(ident).lower(), ident)
+    if not wanted:
+        return problems
+    works, failures = sources.fetch_works(list(wanted.values()), settings=settings)
+    index = _work_index(works)
+    failed = {str(ident).lower(): reason for ident, reason in failures}
+    for entry, ids in per_entry:
+        seen: set[int] = set()
+        for ident in ids:
+            label = str(ident)
+            work = index.get(label.lower())
+            if work is None:
+                reason = failed.get(label.lower(), "no record returned")
+                problems.append(Mismatch(entry.key, "unresolved", label, detail=reason))
+                continue
+            if id(work) in seen:
+                continue
+            seen.add(id(work))
+            problems += compare(entry, work, label)
+    return problems
+
+
+# ---- listing ---------------------------------------------------------------------------------
+
+LIST_COLUMNS = ["key", "type", "author", "year", "title", "journal", "doi", "pmid", "pmcid",
+                "verified", "retracted"]
+
+
+def list_refs(bib_path: Path | str) -> pd.DataFrame:
+    """One row per entry: key, type, first author, year, title, journal, ids, verification."""
+    bf = BibFile.load(bib_path)
+    rows = [{"key": e.key, "type": e.entry_type, "author": first_surname(e.fields),
+             "year": e.year, "title": plain_text(e.fields.get("title", "")),
+             "journal": plain_text(e.fields.get("journal", "")), "doi": e.doi, "pmid": e.pmid,
+             "pmcid": e.pmcid, "verified": e.fields.get("verified", ""),
+             "retracted": e.fields.get("retracted", "")} for e in bf.entries]
+    return pd.DataFrame(rows, columns=LIST_COLUMNS)
