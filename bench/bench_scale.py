@@ -109,11 +109,13 @@ def op_export(root: Path) -> str:
 
 
 def op_cite(root: Path) -> str:
-    from reviewtools import bib
-    for name in ("upsert_entry", "add_entry", "upsert", "add"):
-        if hasattr(bib, name):
-            return f"skipped: reviewtools.bib.{name} exists but is not wired into this benchmark"
-    return "skipped: reviewtools.bib offers no add/upsert function yet"
+    """Add one citation to the big bib (a synthetic work: this is a benchmark folder)."""
+    from reviewtools.refs import upsert
+    from reviewtools.works import Work
+    work = Work(title="Synthetic benchmark entry added by bench_scale", authors=["Bench, Mark"],
+                journal="Benchmark Journal", year=2026, doi="10.5555/reviewtools.bench.0001")
+    changes = upsert(root / "references.bib", [work], verified_source="benchmark")
+    return f"{len(changes)} entry written"
 
 
 def op_reextract(root: Path) -> str:

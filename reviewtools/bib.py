@@ -49,12 +49,27 @@ def parse_bib(text: str, path: Path | str = "references.bib"):  # noqa: ANN201
 
 @lru_cache(maxsize=8)
 def _entries_cached(path: str, size: int, mtime: int) -> dict[str, dict[str, str]]:
+    from .cache import cache_file, is_settled, read_json, write_json
+    from .settings import Settings
+    disk = cache_file(Settings.from_env(root=Path(path).parent), "bib", path)
+    data = read_json(disk)
+    if isinstance(data, dict) and data.get("stamp") == [size, mtime] \
+            and isinstance(data.get("entries"), dict):
+        return data["entries"]
     library = parse_bib(Path(path).read_text(encoding="utf-8"), path)
-    return {e.key: {f.key.lower(): str(f.value) for f in e.fields} for e in library.entries}
+    found = {e.key: {f.key.lower(): str(f.value) for f in e.fields} for e in library.entries}
+    if is_settled(mtime):
+        write_json(disk, {"stamp": [size, mtime], "entries": found})
+    return found
 
 
 def entries(path: Path) -> dict[str, dict[str, str]]:
-    """All entries of a bib file as ``{key: {field: value}}`` (cached by size and mtime)."""
+    """All entries of a bib file as ``{key: {field: value}}``.
+
+    Cached in memory and on disk (JSON under the cache folder) by size and modification
+    time, so a warm ``check`` or ``export`` does not re-parse a large bib. Treat the
+    result as read-only.
+    """
     path = Path(path)
     if not path.is_file():
         return {}

@@ -10,6 +10,7 @@ Text from the article (section headings) is drawn literally: mathtext is off.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections.abc import Iterator, Sequence
@@ -167,19 +168,44 @@ def safe_name(section: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", section.lower()).strip("-") or "section"
 
 
+FIGURES_VERSION = 1  # bump when the drawing code changes, so old renders are not reused
+
+
+def inputs_digest(ctx: ExportContext) -> str:
+    """A hash of everything the figures show, to skip re-rendering unchanged figures."""
+    import hashlib
+    import json
+
+    import matplotlib
+    data = [FIGURES_VERSION, matplotlib.__version__,
+            [(g.slug, g.heading) for g in ctx.sections],
+            [(c.id, c.section, c.text, certainty_of(c), verdict_of(c)) for c in ctx.claims]]
+    blob = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
 def save_figures(ctx: ExportContext) -> dict[str, Path]:
     """Write figures/evidence-map.{png,svg} and figures/certainty-<section>.{png,svg}.
 
-    Returns the PNG path of each figure, keyed 'evidence-map' or by section slug.
+    Rendering is the slow part of an export, so figures whose inputs have not changed
+    since the last export (same claims, certainties, verdicts, sections; recorded in
+    the cache folder) are kept as they are. Returns the PNG path of each figure,
+    keyed 'evidence-map' or by section slug.
     """
+    stems = [("evidence-map", "evidence-map")] + [
+        (g.slug, f"certainty-{safe_name(g.slug)}") for g in ctx.sections]
+    from .cache import cache_file
+    digest = inputs_digest(ctx)
+    marker = cache_file(ctx.review.settings, "figures", str(ctx.path("figures").resolve()))
+    expected = [ctx.path(f"figures/{stem}.{fmt}") for _, stem in stems for fmt in ("png", "svg")]
+    if marker.is_file() and marker.read_text(encoding="utf-8").strip() == digest \
+            and all(p.is_file() for p in expected):
+        return {key: ctx.path(f"figures/{stem}.png") for key, stem in stems}
     out: dict[str, Path] = {}
-    figs: list[tuple[str, str, Figure]] = [
-        ("evidence-map", "evidence-map", evidence_map(ctx.review, claims=ctx.claims))]
-    for group in ctx.sections:
-        figs.append((group.slug, f"certainty-{safe_name(group.slug)}",
-                     section_figure(ctx.review, group.slug, claims=ctx.claims)))
     written = set()
-    for key, stem, fig in figs:
+    for key, stem in stems:
+        fig = (evidence_map(ctx.review, claims=ctx.claims) if stem == "evidence-map"
+               else section_figure(ctx.review, key, claims=ctx.claims))
         for fmt in ("png", "svg"):
             path = ctx.write_bytes(f"figures/{stem}.{fmt}", figure_bytes(fig, fmt))
             written.add(path.name)
@@ -188,6 +214,9 @@ def save_figures(ctx: ExportContext) -> dict[str, Path]:
     for old in ctx.path("figures").glob("certainty-*.*"):  # sections that no longer exist
         if old.suffix in (".png", ".svg") and old.name not in written:
             old.unlink()
+    from .store import atomic_write_text
+    with contextlib.suppress(OSError):  # a read-only cache only costs speed
+        atomic_write_text(marker, digest + "\n")
     return out
 
 

@@ -97,3 +97,22 @@ def test_saved_files_are_deterministic_and_timestamp_free(review, settings, tmp_
     svg = a["figures/evidence-map.svg"].read_text()
     assert svg.startswith("<?xml") and "<dc:date>" not in svg
     assert a["figures/evidence-map.png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_unchanged_figures_are_not_rendered_again(review, settings, tmp_path, monkeypatch):
+    import reviewtools.figures as figures
+    judge(review, settings)
+    export(review, tmp_path, ["figures"], name="out")
+    calls = []
+    real = figures.figure_bytes
+    monkeypatch.setattr(figures, "figure_bytes", lambda fig, fmt: calls.append(fmt)
+                        or real(fig, fmt))
+    export(review, tmp_path, ["figures"], name="out")
+    assert calls == []  # same claims, same judgements: the files on disk are reused
+    review.verdict("stress-01", "not supported", by="ann", reason="changed for the test")
+    export(review, tmp_path, ["figures"], name="out")
+    assert calls  # a changed verdict re-renders
+    (tmp_path / "out" / "figures" / "evidence-map.svg").unlink()
+    calls.clear()
+    export(review, tmp_path, ["figures"], name="out")
+    assert calls  # a missing file re-renders

@@ -148,8 +148,13 @@ class ExportContext:
 
     @cached_property
     def studies(self) -> dict[str, Study]:
-        from ..appraisal import load_studies
-        return load_studies(self.review.settings)
+        """The appraisals of the studies this review cites (not every study in the repo)."""
+        from ..appraisal import study_path
+        from ..cache import load_many
+        settings = self.review.settings
+        paths = {k: study_path(settings, k) for k in self.cited_keys()}
+        paths = {k: p for k, p in paths.items() if p.is_file()}
+        return dict(zip(paths, load_many(list(paths.values()), Study, settings), strict=True))
 
     @cached_property
     def sections(self) -> list[SectionClaims]:
