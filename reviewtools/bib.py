@@ -191,7 +191,8 @@ def encode_value(value: object) -> str:
     """Text to put between ``{`` and ``}``: whitespace collapsed, unmatched braces escaped.
 
     Balanced braces pass through (so ``{DNA}`` keeps protecting case); an unmatched
-    ``{`` or ``}`` becomes ``\\{``/``\\}``; a trailing backslash becomes
+    ``{`` or ``}`` becomes ``\\{``/``\\}``; a trailing backslash, and a backslash
+    followed by another (which the parser would read as escaping what follows), becomes
     ``\\textbackslash{}``. The result can never end the entry or start a new block early.
     """
     text = " ".join(str(value).split())
@@ -200,7 +201,7 @@ def encode_value(value: object) -> str:
     i = 0
     while i < len(text):
         c = text[i]
-        if c == "\\" and i + 1 < len(text):
+        if c == "\\" and i + 1 < len(text) and text[i + 1] != "\\":
             out.append(text[i:i + 2])  # an escaped character is no delimiter for the parser
             i += 2
             continue

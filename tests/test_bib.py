@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bibtexparser
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reviewtools.bib import (
@@ -171,6 +171,8 @@ def test_values_round_trip_exactly(value):
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(field_text)
+@example("\\\\")  # found by this test: an escaped backslash used to escape the closing brace
+@example("a \\\\ b\\")
 def test_any_value_stays_inside_its_field(value):
     """Backslashes included: the value never ends the entry early or eats the next field."""
     got = _write_and_read(value)
