@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from reviewtools.review import extract_review, open_review
 from reviewtools.settings import Settings
+
+# Property tests: the default profile replays the same examples on every run (no deadline), so a
+# CI run cannot fail on a case no one has seen; `HYPOTHESIS_PROFILE=explore` searches afresh
+# with more examples, to look for new bugs (each one found gets an @example and a fix).
+hypothesis_settings.register_profile("repeatable", derandomize=True, deadline=None,
+                                     print_blob=True)
+hypothesis_settings.register_profile("explore", max_examples=1000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
