@@ -66,7 +66,7 @@ def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_refs_verify(args: argparse.Namespace, settings: Settings) -> int:
-    from .refs import verify
+    from .verify import verify
     problems = verify(settings.bib_path, settings=settings)
     if args.format == "json":
         print(json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False))
