@@ -398,3 +398,25 @@ def get_text(session: requests.Session, url: str, params: Mapping[str, Any] | No
              settings: Settings | None = None, *, refresh: bool = False) -> str:
     """GET ``url`` and return its text (see :func:`fetch` for retries, cache and errors)."""
     return fetch(session, url, params, settings, refresh=refresh).text
+
+
+def in_batches(keys: list[str], size: int, fetch_batch: Callable[[list[str]], Iterable[Any]],
+               key_of: Callable[[Any], str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Fetch ``keys`` ``size`` at a time: ``({key: first record}, {key: why it failed})``.
+
+    A batch that fails with a :class:`NetworkError` marks each of its keys as failed and
+    the others go on; offline, a missing cached answer raises (a "not found" row would
+    be wrong).
+    """
+    found: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for start in range(0, len(keys), size):
+        batch = list(keys[start:start + size])
+        try:
+            for record in fetch_batch(batch):
+                found.setdefault(key_of(record), record)
+        except OfflineError:
+            raise
+        except NetworkError as exc:
+            errors.update(dict.fromkeys(batch, str(exc)))
+    return found, errors

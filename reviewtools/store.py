@@ -125,18 +125,21 @@ def dump_record(record: Record) -> str:
                      default_flow_style=False)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and ``os.replace``.
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` via a temporary file and ``os.replace``.
 
     On any error (disk full, permission) the temporary file is removed and the
-    original file is left exactly as it was.
+    original file is left exactly as it was. ``mode`` sets the permissions of the new
+    file (the temporary file is created private, 0600, by default).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        if mode is not None:
+            os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -145,6 +148,11 @@ def atomic_write_text(path: Path, text: str) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> None:
+    """:func:`atomic_write_bytes` for UTF-8 text (newlines written as given)."""
+    atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
 
 
 def _fsync_dir(folder: Path) -> None:

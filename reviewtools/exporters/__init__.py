@@ -13,10 +13,7 @@ judgements, never from the clock), so re-running an export changes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ExportError, InputError
 from ..models import Claim, Study
+from ..store import atomic_write_bytes
 
 if TYPE_CHECKING:
     from ..review import Review
@@ -87,24 +85,6 @@ def parse_formats(spec: str | list[str] | tuple[str, ...] | None) -> list[str]:
     if not names:
         raise InputError("no export format given; choose from " + ", ".join(FORMATS))
     return names
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o644)  # exports are meant to be read and published
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 @dataclass
@@ -212,7 +192,7 @@ class ExportContext:
 
     def write_bytes(self, name: str, data: bytes) -> Path:
         path = self.path(name)
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, data, mode=0o644)  # exports are meant to be read
         return path
 
     def figures(self) -> dict[str, Path]:

@@ -50,6 +50,14 @@ def _keys(work: Work) -> set[str]:
     return {str(i) for i in work.identifiers()}
 
 
+def _assign_by_doi(result: dict, idents: Sequence[Identifier], works: Sequence[Work]) -> None:
+    """Put each found work under the DOI identifier that asked for it."""
+    by_doi = {w.doi: w for w in works}
+    for ident in idents:
+        if ident.value in by_doi:
+            result[ident] = by_doi[ident.value]
+
+
 def fetch_works(ids: Sequence[Identifier], *, settings: Settings | None = None,
                 session: requests.Session | None = None
                 ) -> tuple[list[Work], list[tuple[Identifier, str]]]:
@@ -111,17 +119,11 @@ def fetch_works(ids: Sequence[Identifier], *, settings: Settings | None = None,
     dois = [i for i in ids if i.kind == "doi"]
     if dois:
         found, missed = openalex.fetch_works(dois, settings=settings, session=session)
-        by_doi = {w.doi: w for w in found}
-        for ident in dois:
-            if ident.value in by_doi:
-                result[ident] = by_doi[ident.value]
+        _assign_by_doi(result, dois, found)
         misses = [i for i, _ in missed]
         if misses:
             found, failed = crossref.fetch_works(misses, settings=settings, session=session)
-            by_doi = {w.doi: w for w in found}
-            for ident in misses:
-                if ident.value in by_doi:
-                    result[ident] = by_doi[ident.value]
+            _assign_by_doi(result, misses, found)
             reasons = dict(missed)
             failures.update((i, f"{reasons.get(i, '')}; {r}".strip("; ")) for i, r in failed)
 

@@ -11,8 +11,7 @@ from typing import Any
 
 import requests
 
-from ..errors import NetworkError, OfflineError
-from ..http import Reply, fetch, parse_each, resolve
+from ..http import Reply, fetch, in_batches, parse_each, resolve
 from ..identifiers import Identifier
 from ..settings import Settings
 from ..works import Work, clean_text, split_display_name, to_year, utc_now
@@ -105,17 +104,11 @@ def fetch_works(ids: Sequence[Identifier], *, settings: Settings | None = None,
     # "," separates filters and "|" alternatives: such DOIs cannot go in a filter
     errors: dict[str, str] = {d: "this DOI cannot be put in an OpenAlex filter"
                               for d in wanted if "," in d or "|" in d}
-    found: dict[str, Work] = {}
     batchable = [d for d in wanted if d not in errors]
-    for start in range(0, len(batchable), BATCH):
-        batch = batchable[start:start + BATCH]
-        try:
-            for w in lookup_dois(batch, settings=settings, session=session):
-                found.setdefault(w.doi, w)
-        except OfflineError:
-            raise  # offline, a "not found" row would be wrong: the caller must know
-        except NetworkError as exc:
-            errors.update(dict.fromkeys(batch, str(exc)))
+    found, failed = in_batches(
+        batchable, BATCH, lambda batch: lookup_dois(batch, settings=settings, session=session),
+        lambda w: w.doi)
+    errors.update(failed)
     works = []
     for doi in wanted:
         if doi in found:

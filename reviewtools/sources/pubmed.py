@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import requests
 from lxml import etree
 
-from ..errors import NetworkError, OfflineError
-from ..http import Reply, fetch, resolve
+from ..errors import NetworkError
+from ..http import Reply, fetch, in_batches, resolve
 from ..identifiers import Identifier
 from ..settings import Settings
 from ..works import (
@@ -229,17 +229,9 @@ def fetch_works(ids: Sequence[Identifier], *, settings: Settings | None = None,
     wanted = [i for i in ids if i.kind == "pmid"]
     failures += [(i, "PubMed looks up PMIDs only") for i in ids if i.kind != "pmid"]
     unique = list(dict.fromkeys(i.value for i in wanted))
-    found: dict[str, Work] = {}
-    errors: dict[str, str] = {}
-    for start in range(0, len(unique), BATCH):
-        batch = unique[start:start + BATCH]
-        try:
-            for work in efetch(batch, settings=settings, session=session):
-                found.setdefault(work.pmid, work)
-        except OfflineError:
-            raise  # offline, a "not found" row would be wrong: the caller must know
-        except NetworkError as exc:
-            errors.update(dict.fromkeys(batch, str(exc)))
+    found, errors = in_batches(
+        unique, BATCH, lambda batch: efetch(batch, settings=settings, session=session),
+        lambda work: work.pmid)
     for ident in wanted:
         if ident.value in found:
             works.append(found[ident.value])
