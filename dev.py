@@ -65,8 +65,7 @@ def review() -> int:
     tool = BIN / "reviewtools"
     run(tool, "extract", f"evidence/{REVIEW}/article.txt", "--review", REVIEW)
     run(tool, "check", REVIEW)
-    if (ROOT / "reviewtools" / "export_cli.py").exists():
-        run(tool, "export", REVIEW, "--out", f"exports/{REVIEW}")
+    run(tool, "export", REVIEW, "--out", f"exports/{REVIEW}")
     run(tool, "status", REVIEW)
     return 0
 

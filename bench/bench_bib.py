@@ -7,7 +7,7 @@ Usage::
 Prints the median of ``--repeat`` runs for:
 
 - the floor: ``bibtexparser.parse_string`` of the file (what any reader pays);
-- adding one new entry with :func:`reviewtools.refs.upsert` (lock, parse, duplicate
+- adding one new entry with :func:`reviewtools.literature.refs.upsert` (lock, parse, duplicate
   check, append, atomic write with fsync), each run on a fresh copy;
 - updating one existing entry in place (found by PMID; only that entry's bytes change);
 - an upsert that changes nothing (no write at all);
@@ -71,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import bibtexparser
 
-    from reviewtools.bib import BibFile
-    from reviewtools.refs import BibRecord, record_from_dict, upsert
+    from reviewtools.literature.bib import BibFile
+    from reviewtools.literature.refs import BibRecord, record_from_dict, upsert
 
     text = args.bib.read_text(encoding="utf-8")
     record = record_from_dict(fixture_record())

@@ -31,10 +31,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from reviewtools.http import make_session, session_state  # noqa: E402
-from reviewtools.identifiers import Identifier  # noqa: E402
-from reviewtools.sources import fetch_works, openalex, pubmed  # noqa: E402
-from tests.sources import OPENALEX, FixtureServer  # noqa: E402
+from reviewtools.http.session import make_session, session_state  # noqa: E402
+from reviewtools.literature.identifiers import Identifier  # noqa: E402
+from reviewtools.literature.sources import (  # noqa: E402
+    fetch_works,
+    openalex,  # noqa: E402
+    pubmed,
+)
+from tests.literature.sources import OPENALEX, FixtureServer  # noqa: E402
 
 
 def pmid_list(server: FixtureServer, n: int) -> list[Identifier]:

@@ -67,7 +67,7 @@ def op_floor_one_review(root: Path) -> str:
 def op_dataframes(root: Path) -> str:
     import pandas as pd
 
-    from reviewtools.appraisal import load_studies
+    from reviewtools.appraisal.studies import load_studies
     from reviewtools.review import Review, list_reviews
     from reviewtools.settings import Settings
     settings = Settings.from_env(root=root)
@@ -86,7 +86,7 @@ def op_dataframes(root: Path) -> str:
 
 
 def _cli(*argv: str) -> str:
-    from reviewtools import cli
+    from reviewtools.cli import main as cli
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main(list(argv))
@@ -103,15 +103,15 @@ def op_status(root: Path) -> str:
 
 def op_export(root: Path) -> str:
     import importlib.util
-    if importlib.util.find_spec("reviewtools.export_cli") is None:
+    if importlib.util.find_spec("reviewtools.cli.export") is None:
         return "skipped: reviewtools/export_cli.py does not exist yet"
     return _cli("export", _first_slug(root), "--root", str(root), "--format", "md")
 
 
 def op_cite(root: Path) -> str:
     """Add one citation to the big bib (a synthetic work: this is a benchmark folder)."""
-    from reviewtools.refs import upsert
-    from reviewtools.works import Work
+    from reviewtools.literature.refs import upsert
+    from reviewtools.literature.works import Work
     work = Work(title="Synthetic benchmark entry added by bench_scale", authors=["Bench, Mark"],
                 journal="Benchmark Journal", year=2026, doi="10.5555/reviewtools.bench.0001")
     changes = upsert(root / "references.bib", [work], verified_source="benchmark")
@@ -144,10 +144,10 @@ def worker(op: str, root: Path) -> None:
     import pandas  # noqa: F401
     import yaml  # noqa: F401
 
-    import reviewtools.appraisal
-    import reviewtools.checks
-    import reviewtools.cli
-    import reviewtools.views  # noqa: F401
+    import reviewtools.appraisal.studies
+    import reviewtools.cli.main
+    import reviewtools.grading.checks
+    import reviewtools.grading.tables  # noqa: F401
     start = time.perf_counter()
     note = OPS[op](root)
     seconds = time.perf_counter() - start

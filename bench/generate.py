@@ -2,7 +2,7 @@
 
 Everything here is fake on purpose: titles read "Synthetic study 00042", keys are
 ``synth00042``, DOIs use the unassignable ``10.0000/synthetic`` prefix. The files are
-written with the real models and :func:`reviewtools.store.dump_record`, so they are
+written with the real models and :func:`reviewtools.store.files.dump_record`, so they are
 byte-for-byte what the tool itself writes. Never copy this output into ``evidence/``.
 
 Usage::
@@ -18,10 +18,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewtools.article import build_article, plain_blocks
-from reviewtools.claims import make_anchor
-from reviewtools.grading import certainty_from
-from reviewtools.models import (
+from reviewtools.article.importing import build_article, plain_blocks
+from reviewtools.claims.detection import make_anchor
+from reviewtools.grading.rules import certainty_from
+from reviewtools.model.records import (
     Claim,
     DomainRating,
     Downgrades,
@@ -36,7 +36,7 @@ from reviewtools.models import (
     Upgrades,
     Verdict,
 )
-from reviewtools.store import dump_record
+from reviewtools.store.files import dump_record
 
 AT = "2026-11-24T12:00:00Z"
 SECTIONS = 5

@@ -1,32 +1,42 @@
-"""A review: one article's snapshot and its claim files, with the reviewer's editing verbs.
+"""The Review facade: one article's review, with every verb a reviewer uses.
 
 >>> import reviewtools as rt
 >>> review = rt.open_review("foot-massage")      # doctest: +SKIP
 >>> review.claims().head()                       # doctest: +SKIP
+
+:class:`Review` composes the pipeline stages: it loads records through
+:mod:`reviewtools.store`, hands them to a stage function (claim edits, links,
+judgements), and saves what comes back. No stage imports this module.
 """
 
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from reviewtools.appraisal import links as links_stage
+from reviewtools.appraisal.studies import appraise as appraise_study
+from reviewtools.article.importing import ArticleText, load_article
+from reviewtools.claims import edits
+from reviewtools.claims.detection import sections_of
+from reviewtools.claims.reconcile import ExtractReport, reconcile
+from reviewtools.errors import NotFoundError
+from reviewtools.grading import judgements
+from reviewtools.literature import bib
+from reviewtools.model.records import Claim, ReviewMeta, Section, Study
+from reviewtools.settings import Settings
+from reviewtools.store.files import atomic_write_text, load_record, save_record
+from reviewtools.store.folders import ReviewFolder, list_reviews, load_study, review_dir
 
-from .article import ArticleText, load_article
-from .claims import extract, make_anchor, reanchor, sections_of
-from .errors import InputError, NotFoundError
-from .models import Claim, HistoryEntry, ReviewMeta, Study, now
-from .settings import Settings
-from .store import check_claim_id, check_slug, load_record, save_record
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["CLAIM_COLUMNS", "ExtractReport", "Review", "claim_row", "extract_review",
+           "list_reviews", "open_review", "review_dir"]
 
 CLAIM_COLUMNS = ["id", "section", "text", "start", "end", "flags", "parent", "status", "verdict",
                  "certainty", "overstated", "keys"]
-
-
-def review_dir(settings: Settings, slug: str) -> Path:
-    return settings.evidence_dir / check_slug(slug)
 
 
 def open_review(slug: str, *, root: str | Path | None = None,
@@ -40,211 +50,100 @@ def open_review(slug: str, *, root: str | Path | None = None,
     return Review(slug, settings)
 
 
-def list_reviews(settings: Settings) -> list[str]:
-    root = settings.evidence_dir
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if (p / "review.yaml").is_file())
-
-
-@dataclass
-class ExtractReport:
-    """What an extraction run did: counts a reviewer can check at a glance."""
-
-    slug: str
-    created: list[str] = field(default_factory=list)
-    reanchored_exact: list[str] = field(default_factory=list)
-    reanchored_fuzzy: list[str] = field(default_factory=list)
-    orphaned: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (f"{self.slug}: {len(self.created)} new, {len(self.unchanged)} unchanged, "
-                f"{len(self.reanchored_exact)} moved, {len(self.reanchored_fuzzy)} re-anchored "
-                f"(fuzzy), {len(self.orphaned)} orphaned"
-                + (f": {', '.join(self.orphaned)}" if self.orphaned else ""))
-
-
-class Review:
+class Review(ReviewFolder):
     """The claims of one article and the verbs that change them.
 
-    Every change goes through :func:`reviewtools.store.save_record`, so it is
+    Every change goes through :func:`reviewtools.store.files.save_record`, so it is
     atomic and refused if someone else saved the same claim first.
     """
-
-    def __init__(self, slug: str, settings: Settings) -> None:
-        self.slug = check_slug(slug)
-        self.settings = settings
-        self.path = review_dir(settings, slug)
-        self.claims_dir = self.path / "claims"
 
     def __repr__(self) -> str:
         return f"<Review {self.slug!r}: {len(self.load_claims())} claims>"
 
     def _repr_html_(self) -> str:
-        from .views import status_table
+        from reviewtools.grading.tables import status_table
         return f"<h4>{self.meta.title}</h4>" + status_table([self]).to_html(index=False)
-
-    # ---- reading -------------------------------------------------------------------------
-    @cached_property
-    def meta(self) -> ReviewMeta:
-        return load_record(self.path / "review.yaml", ReviewMeta)
-
-    @cached_property
-    def snapshot(self) -> str:
-        return (self.path / self.meta.snapshot).read_text(encoding="utf-8")
-
-    def claim_path(self, claim_id: str) -> Path:
-        return self.claims_dir / f"{check_claim_id(claim_id)}.yaml"
-
-    def claim(self, claim_id: str) -> Claim:
-        path = self.claim_path(claim_id)
-        if not path.is_file():
-            raise NotFoundError(f"no claim '{claim_id}' in review '{self.slug}'")
-        return load_record(path, Claim)
-
-    def load_claims(self, *, include_dropped: bool = True) -> list[Claim]:
-        from .cache import load_many
-        claims = load_many(sorted(self.claims_dir.glob("*.yaml")), Claim, self.settings)
-        claims.sort(key=lambda c: (c.anchor.start, c.parent is not None, c.id))
-        return [c for c in claims if include_dropped or c.status != "dropped"]
 
     def claims(self, *, include_dropped: bool = False) -> pd.DataFrame:
         """One row per claim: id, section, text, offsets, flags, status, verdict, certainty."""
+        import pandas as pd
         rows = [claim_row(c) for c in self.load_claims(include_dropped=include_dropped)]
         return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
-    # ---- saving --------------------------------------------------------------------------
-    def save(self, claim: Claim, *, create: bool = False) -> Claim:
-        return save_record(self.claim_path(claim.id), claim, create=create)
+    def _changed(self, old: Claim, new: Claim) -> Claim:
+        return old if new is old else self.save(new)
 
-    def _log(self, claim: Claim, by: str, action: str, detail: str = "") -> Claim:
-        entry = HistoryEntry(at=now(), by=by, action=action, detail=detail)
-        return claim.model_copy(update={"history": [*claim.history, entry]})
-
-    # ---- reviewer edits of the claim list --------------------------------------------------
+    # ---- reviewer edits of the claim list (reviewtools.claims.edits) --------------------
     def add(self, text: str, *, by: str, section: str | None = None,
             occurrence: int = 0) -> Claim:
         """Add a claim the extractor missed; ``text`` must occur in the snapshot."""
-        starts = _find_all(self.snapshot, text)
-        if len(starts) <= occurrence:
-            raise InputError(f"text not found in the article snapshot: {text[:60]!r}")
-        start = starts[occurrence]
-        sec = section or self._section_at(start)
-        claim_id = self._next_id(sec)
-        claim = Claim(id=claim_id, section=sec, text=text, origin="added",
-                      anchor=make_anchor(self.snapshot, start, start + len(text)),
-                      flags=_flags(text))
-        return self.save(self._log(claim, by, "added"), create=True)
+        claim = edits.added_claim(self.snapshot, text, self.meta.sections, self.claim_ids(),
+                                  by=by, section=section, occurrence=occurrence)
+        return self.save(claim, create=True)
 
     def split(self, claim_id: str, parts: list[str], *, by: str) -> list[Claim]:
         """Split a compound claim into atomic sub-claims, each anchored to its own span."""
-        parent = self.claim(claim_id)
-        if len(parts) < 2:
-            raise InputError("a split needs at least two parts")
         made = []
-        for i, part in enumerate(parts):
-            offset = parent.text.find(part)
-            if offset < 0:
-                raise InputError(f"part {i + 1} is not in claim {claim_id}: {part[:60]!r}")
-            start = parent.anchor.start + offset
-            sub_id = f"{claim_id}{chr(ord('a') + i)}"
-            sub = Claim(id=sub_id, section=parent.section, text=part, parent=claim_id,
-                        origin="split", flags=_flags(part) if set(_flags(part)) - {"hedged",
-                        "assertive"} else parent.flags,
-                        anchor=make_anchor(self.snapshot, start, start + len(part)))
-            path = self.claim_path(sub_id)
+        for sub in edits.split_parts(self.claim(claim_id), parts, self.snapshot, by=by):
+            path = self.claim_path(sub.id)
             if path.exists():
                 existing = load_record(path, Claim)
-                if existing.text == part and existing.parent == claim_id:
+                if existing.text == sub.text and existing.parent == claim_id:
                     made.append(existing)  # idempotent re-run
                     continue
-            made.append(self.save(self._log(sub, by, "split", f"from {claim_id}"), create=True))
+            made.append(self.save(sub, create=True))
         return made
 
     def merge(self, claim_ids: list[str], *, by: str) -> Claim:
         """Merge adjacent claims into one spanning them; the originals are marked dropped."""
-        claims = sorted((self.claim(i) for i in claim_ids), key=lambda c: c.anchor.start)
-        if len(claims) < 2:
-            raise InputError("a merge needs at least two claims")
-        start, end = claims[0].anchor.start, max(c.anchor.end for c in claims)
-        text = self.snapshot[start:end]
-        merged = Claim(id=self._next_id(claims[0].section), section=claims[0].section, text=text,
-                       origin="merged", anchor=make_anchor(self.snapshot, start, end),
-                       flags=_flags(text))
-        merged = self.save(self._log(merged, by, "merged", ", ".join(claim_ids)), create=True)
-        for c in claims:
+        claims = [self.claim(i) for i in claim_ids]
+        merged = self.save(edits.merged_claim(claims, self.snapshot, self.claim_ids(), by=by),
+                           create=True)
+        for c in sorted(claims, key=lambda c: c.anchor.start):
             self.drop(c.id, reason=f"merged into {merged.id}", by=by)
         return merged
 
     def drop(self, claim_id: str, *, reason: str, by: str) -> Claim:
         """Mark a claim as not a claim (kept on disk with the reason, never deleted)."""
-        if not reason.strip():
-            raise InputError("dropping a claim needs a reason")
         claim = self.claim(claim_id)
-        if claim.status == "dropped" and claim.drop_reason == reason:
-            return claim
-        claim = claim.model_copy(update={"status": "dropped", "drop_reason": reason})
-        return self.save(self._log(claim, by, "dropped", reason))
+        return self._changed(claim, edits.dropped(claim, reason=reason, by=by))
 
-    # ---- judgements (see reviewtools.appraisal for the rules) ------------------------------
+    # ---- judgements (reviewtools.appraisal, reviewtools.grading.judgements) -------------
     def appraise(self, key: str, **kw: object) -> Study:
         """Appraise study ``key`` (in references.bib) with this review's settings."""
-        from .appraisal import appraise
-        return appraise(key, settings=self.settings, **kw)
+        return appraise_study(key, settings=self.settings, **kw)
 
     def link(self, claim_id: str, key: str, **kw: object) -> Claim:
         """Link study ``key`` to a claim: ``stance``, ``outcome``, ``quote``, ``by``, ..."""
-        from .appraisal import link
-        return link(self, claim_id, key, **kw)
+        claim = self.claim(claim_id)
+        keys = bib.entries(self.settings.bib_path)
+        return self._changed(claim, links_stage.link(claim, key, bib_keys=keys, **kw))
 
     def grade(self, claim_id: str, **kw: object) -> Claim:
         """Record a GRADE judgement: ``by``, ``downgrades``, ``upgrades``, ``certainty``..."""
-        from .appraisal import grade
-        return grade(self, claim_id, **kw)
+        claim = self.claim(claim_id)
+        studies = {lk.key: load_study(lk.key, self.settings) for lk in claim.links}
+        return self._changed(claim, judgements.grade(claim, studies, **kw))
 
     def verdict(self, claim_id: str, value: str, **kw: object) -> Claim:
         """Record a verdict: ``by``, ``reason``, optional ``overstated``."""
-        from .appraisal import verdict
-        return verdict(self, claim_id, value, **kw)
+        claim = self.claim(claim_id)
+        return self._changed(claim, judgements.verdict(claim, value, **kw))
 
     def resolve(self, claim_id: str, **kw: object) -> Claim:
-        from .appraisal import resolve
-        return resolve(self, claim_id, **kw)
+        """Settle a disputed claim: ``accept`` (a reviewer), ``by``, ``note``."""
+        claim = self.claim(claim_id)
+        return self.save(judgements.resolve(claim, **kw))
 
     def no_studies(self, claim_id: str, **kw: object) -> Claim:
-        from .appraisal import record_no_studies
-        return record_no_studies(self, claim_id, **kw)
+        """Record that the ``searches`` found no study for a claim: ``searches``, ``by``."""
+        claim = self.claim(claim_id)
+        return self._changed(claim, judgements.record_no_studies(claim, **kw))
 
     def set_statement(self, claim_id: str, text: str, **kw: object) -> Claim:
-        from .appraisal import set_statement
-        return set_statement(self, claim_id, text, **kw)
-
-    def _section_at(self, pos: int) -> str:
-        for s in self.meta.sections:
-            if s.start <= pos <= s.end:
-                return s.slug
-        return self.meta.sections[0].slug if self.meta.sections else "intro"
-
-    def _next_id(self, section: str) -> str:
-        used = {p.stem for p in self.claims_dir.glob(f"{section}-*.yaml")}
-        n = 1
-        while f"{section}-{n:02d}" in used or any(u.startswith(f"{section}-{n:02d}") for u in used):
-            n += 1
-        return f"{section}-{n:02d}"
-
-
-def _flags(text: str) -> list[str]:
-    from .claims import classify
-    return classify(text)
-
-
-def _find_all(text: str, needle: str) -> list[int]:
-    out, pos = [], text.find(needle)
-    while pos >= 0 and needle:
-        out.append(pos)
-        pos = text.find(needle, pos + 1)
-    return out
+        """Store the writer's final evidence statement: ``by``."""
+        claim = self.claim(claim_id)
+        return self._changed(claim, judgements.set_statement(claim, text, **kw))
 
 
 def claim_row(c: Claim) -> dict:
@@ -274,54 +173,18 @@ def extract_review(source: str, slug: str, *, settings: Settings, by: str = "ext
         else None
     known = {s.heading: s.slug for s in old_meta.sections} if old_meta else {}
     sections = sections_of(article, known)
-    report = ExtractReport(slug=slug)
     existing = {p.stem: load_record(p, Claim) for p in sorted(claims_dir.glob("*.yaml"))}
-    updates: dict[str, Claim] = {}
-    for cid, claim in existing.items():
-        anchor = reanchor(article.text, claim.text, claim.anchor)
-        if anchor == claim.anchor:
-            report.unchanged.append(cid)
-            continue
-        updated = claim.model_copy(update={"anchor": anchor})
-        if anchor.state == "fuzzy":
-            new_text = article.text[anchor.start:anchor.end]
-            updated = updated.model_copy(update={"text": new_text})
-            report.reanchored_fuzzy.append(cid)
-            detail = f"text now {new_text[:80]!r}"
-        elif anchor.state == "orphaned":
-            report.orphaned.append(cid)
-            detail = "not found in the new snapshot; judgements kept"
-        else:
-            report.reanchored_exact.append(cid)
-            detail = f"moved to {anchor.start}"
-        updates[cid] = updated.model_copy(update={"history": [*claim.history, HistoryEntry(
-            at=now(), by=by, action=f"re-anchored ({anchor.state})", detail=detail)]})
-    covered = [(c.anchor.start, c.anchor.end) for c in [*updates.values(), *existing.values()]
-               if c.anchor.state != "orphaned"]
-    new_claims = []
-    for ex in extract(article, sections):
-        if ex.id in existing or any(s <= ex.anchor.start < e for s, e in covered):
-            continue
-        claim_id = ex.id
-        n = int(claim_id.rsplit("-", 1)[1])
-        while claim_id in existing or claim_id in {c.id for c in new_claims}:
-            n += 1
-            claim_id = f"{ex.section}-{n:02d}"
-        new_claims.append(Claim(id=claim_id, section=ex.section, text=ex.text, anchor=ex.anchor,
-                                flags=ex.flags, history=[HistoryEntry(at=now(), by=by,
-                                                                      action="extracted")]))
+    result = reconcile(slug, article, sections, existing, by=by)
     _write_review(path, article, sections, slug, title, old_meta, settings)
-    for cid, claim in updates.items():
+    for cid, claim in result.updated.items():
         save_record(claims_dir / f"{cid}.yaml", claim)
-    for claim in new_claims:
+    for claim in result.created:
         save_record(claims_dir / f"{claim.id}.yaml", claim, create=True)
-        report.created.append(claim.id)
-    return report
+    return result.report
 
 
-def _write_review(path: Path, article: ArticleText, sections, slug: str, title: str | None,
-                  old: ReviewMeta | None, settings: Settings) -> None:
-    from .store import atomic_write_text
+def _write_review(path: Path, article: ArticleText, sections: list[Section], slug: str,
+                  title: str | None, old: ReviewMeta | None, settings: Settings) -> None:
     meta = ReviewMeta(slug=slug, title=title or article.title, source=article.source,
                       media_type=article.media_type, retrieved=article.retrieved,
                       sha256=article.sha256, sections=sections,

@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewtools.errors import NetworkError
-from reviewtools.http import Reply, get_json, parse_each, session_state
-from reviewtools.identifiers import parse_identifiers
-from reviewtools.sources import crossref, europepmc, fetch_works, openalex, pubmed
-from reviewtools.works import Work
-from tests.sources import (
+from reviewtools.http.session import Reply, get_json, parse_each, session_state
+from reviewtools.literature.identifiers import parse_identifiers
+from reviewtools.literature.sources import crossref, europepmc, fetch_works, openalex, pubmed
+from reviewtools.literature.works import Work
+from tests.literature.sources import (
     CROSSREF,
     EPMC,
     NCBI,

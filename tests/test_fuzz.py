@@ -12,10 +12,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewtools.article import load_article
-from reviewtools.claims import extract, sections_of
+from reviewtools.article.importing import load_article
+from reviewtools.claims.detection import extract, sections_of
 from reviewtools.errors import ArticleImportError, SchemaError
-from reviewtools.models import (
+from reviewtools.model.records import (
     Anchor,
     Claim,
     Effect,
@@ -24,7 +24,7 @@ from reviewtools.models import (
     RiskOfBiasRecord,
     Study,
 )
-from reviewtools.store import dump_record, load_record
+from reviewtools.store.files import dump_record, load_record
 
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -6,8 +6,7 @@ import pytest
 
 from reviewtools.errors import InputError, NotFoundError
 from reviewtools.review import extract_review, open_review
-
-from .conftest import ARTICLE
+from tests.conftest import ARTICLE
 
 
 def test_claims_dataframe(review):

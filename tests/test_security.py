@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from reviewtools import store
-from reviewtools.article import load_article
-from reviewtools.checks import check
+from reviewtools.article.importing import load_article
 from reviewtools.errors import ArticleImportError, InputError, SchemaError
-from reviewtools.models import Claim, ReviewMeta
+from reviewtools.grading.checks import check
+from reviewtools.model.records import Claim, ReviewMeta
 from reviewtools.review import Review, extract_review, open_review
 from reviewtools.settings import Settings
+from reviewtools.store import files as store
 
 PACKAGE = Path(__file__).resolve().parents[1] / "reviewtools"
 BANNED_CALLS = {"eval", "exec", "compile"}
@@ -160,13 +160,13 @@ def test_ncbi_api_key_not_in_settings_repr(monkeypatch):
 def test_ncbi_api_key_never_written_to_the_http_cache(tmp_path, monkeypatch):
     import requests_cache
 
-    from reviewtools.http import make_session
+    from reviewtools.http.session import make_session
     canary = "canary-key-0123456789"
     monkeypatch.setenv("NCBI_API_KEY", canary)
     settings = Settings.from_env(root=tmp_path, cache_dir=tmp_path / "cache")
     session = make_session(settings)
     if not isinstance(session, requests_cache.CachedSession):
-        pytest.xfail("reviewtools.http.make_session has no on-disk cache yet; this test "
+        pytest.xfail("reviewtools.http.session.make_session has no on-disk cache yet; this test "
                      "becomes active as soon as it returns a requests_cache.CachedSession")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewtools.cli import main
-
-from ..exporters import XSS_IMG, XSS_LINK, XSS_SCRIPT, export, judge, poison
+from reviewtools.cli.main import main
+from tests.export.formats import XSS_IMG, XSS_LINK, XSS_SCRIPT, export, judge, poison
 
 pytestmark = [pytest.mark.browser]
 

@@ -1,0 +1,227 @@
+"""Import an article (plain text, Markdown, HTML or an http(s) URL) as a text snapshot.
+
+The snapshot is the plain text the claims are anchored to: the title on the
+first line, then one line per heading and per paragraph. Offsets in claim
+files are character offsets into this text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import requests
+from bs4 import BeautifulSoup
+from markdown_it import MarkdownIt
+
+from reviewtools.errors import ArticleImportError
+from reviewtools.http.session import make_session
+from reviewtools.model.records import now
+from reviewtools.settings import Settings
+
+MAX_ARTICLE_BYTES = 5_000_000
+URL_TIMEOUT = (5.0, 20.0)
+TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown",
+              "text/x-markdown")
+_HEADING_MAX_WORDS = 14
+_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+              "template", "svg", "iframe", "button")
+_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote")
+
+
+@dataclass
+class Block:
+    kind: str  # "title" | "heading" | "paragraph"
+    text: str
+
+
+@dataclass
+class ArticleText:
+    """An imported article: snapshot text, its blocks with offsets, and provenance."""
+
+    title: str
+    text: str
+    blocks: list[tuple[Block, int, int]] = field(default_factory=list)
+    source: str = ""
+    media_type: str = "text/plain"
+    original: bytes = b""
+    retrieved: str = field(default_factory=now)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.original or self.text.encode("utf-8")).hexdigest()
+
+
+def load_article(source: str, settings: Settings | None = None) -> ArticleText:
+    """Read ``source`` (a path or an http(s) URL) and return its text snapshot."""
+    scheme = urlparse(source).scheme.lower()
+    if scheme in ("http", "https"):
+        data, media_type = fetch_url(source, settings or Settings.from_env())
+    elif scheme and len(scheme) > 1:
+        raise ArticleImportError(f"unsupported URL scheme '{scheme}:' (only http and https)")
+    else:
+        data, media_type = _read_file(Path(source))
+    text = decode(data, source)
+    blocks = parse_blocks(text, media_type)
+    return build_article(blocks, source=source, media_type=media_type, original=data)
+
+
+def _read_file(path: Path) -> tuple[bytes, str]:
+    if not path.is_file():
+        raise ArticleImportError("no such file", path=path)
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise ArticleImportError(
+            f"file is {size / 1e6:.1f} MB; articles larger than {MAX_ARTICLE_BYTES / 1e6:.0f} MB "
+            "are refused", path=path)
+    suffix = path.suffix.lower()
+    media_type = {".md": "text/markdown", ".markdown": "text/markdown", ".html": "text/html",
+                  ".htm": "text/html", ".xhtml": "text/html"}.get(suffix, "text/plain")
+    return path.read_bytes(), media_type
+
+
+def fetch_url(url: str, settings: Settings) -> tuple[bytes, str]:
+    """Download an article with a timeout, a size cap and a content-type check."""
+    session = make_session(settings, cache=False)
+    try:
+        with session.get(url, timeout=URL_TIMEOUT, stream=True) as resp:
+            if resp.status_code >= 400:
+                raise ArticleImportError(f"HTTP {resp.status_code} {resp.reason} for {url}")
+            ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if ctype not in TEXT_TYPES:
+                raise ArticleImportError(
+                    f"{url} is '{ctype or 'unknown'}', not an article "
+                    f"(accepted: {', '.join(TEXT_TYPES)})")
+            body = bytearray()
+            for chunk in resp.iter_content(65536):
+                body.extend(chunk)
+                if len(body) > MAX_ARTICLE_BYTES:
+                    raise ArticleImportError(
+                        f"{url} is larger than {MAX_ARTICLE_BYTES / 1e6:.0f} MB; refused")
+    except requests.Timeout:
+        raise ArticleImportError(f"timed out fetching {url}") from None
+    except requests.RequestException as exc:
+        raise ArticleImportError(f"could not fetch {url}: {type(exc).__name__}") from None
+    media = "text/markdown" if ctype in ("text/markdown", "text/x-markdown") else ctype
+    return bytes(body), ("text/html" if media == "application/xhtml+xml" else media)
+
+
+def decode(data: bytes, source: str) -> str:
+    """Decode article bytes as UTF-8 text; refuse empty and binary input."""
+    if not data.strip():
+        raise ArticleImportError("the article is empty", path=source)
+    if b"\x00" in data[:8192]:
+        raise ArticleImportError("this is a binary file, not an article", path=source)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleImportError(
+            f"not UTF-8 text (invalid byte at offset {exc.start}); is it a binary file?",
+            path=source) from None
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > 8:
+        raise ArticleImportError("contains control characters; looks binary", path=source)
+    return text
+
+
+def parse_blocks(text: str, media_type: str) -> list[Block]:
+    if media_type == "text/html":
+        return html_blocks(text)
+    if media_type == "text/markdown":
+        return markdown_blocks(text)
+    return plain_blocks(text)
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_heading_line(line: str) -> bool:
+    """A plain-text heading: a short line that does not end like a sentence."""
+    words = line.split()
+    return 0 < len(words) <= _HEADING_MAX_WORDS and line.rstrip()[-1] not in ".!?:;,\"'”)"
+
+
+def plain_blocks(text: str) -> list[Block]:
+    lines = [_clean(x) for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [x for x in lines if x]
+    blocks: list[Block] = []
+    for i, line in enumerate(lines):
+        if i == 0 and is_heading_line(line):
+            blocks.append(Block("title", line))
+        elif is_heading_line(line):
+            blocks.append(Block("heading", line))
+        else:
+            blocks.append(Block("paragraph", line))
+    return blocks
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    tokens = MarkdownIt("commonmark").parse(text)
+    blocks: list[Block] = []
+    pending: str | None = None
+    for tok in tokens:
+        if tok.type == "heading_open":
+            pending = "title" if tok.tag == "h1" and not blocks else "heading"
+        elif tok.type == "paragraph_open" and pending is None:
+            pending = "paragraph"
+        elif tok.type == "inline" and pending:
+            content = _clean(_inline_text(tok))
+            if content:
+                blocks.append(Block(pending, content))
+            pending = None
+    return blocks
+
+
+def _inline_text(tok) -> str:  # noqa: ANN001 - markdown_it Token
+    parts = []
+    for child in tok.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def html_blocks(text: str) -> list[Block]:
+    soup = BeautifulSoup(text, "lxml")
+    title_tag = soup.find("title")
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    root = soup.find("article") or soup.find("main") or soup.find(attrs={"role": "main"}) \
+        or soup.body or soup
+    blocks: list[Block] = []
+    for el in root.find_all(_BLOCKS):
+        if el.find_parent(_BLOCKS):  # nested (li inside blockquote ...) counted once
+            continue
+        content = _clean(el.get_text(" "))
+        if not content:
+            continue
+        if el.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            kind = "title" if el.name == "h1" and not any(b.kind == "title" for b in blocks) \
+                else "heading"
+            blocks.append(Block(kind, content))
+        else:
+            blocks.append(Block("paragraph", content))
+    if blocks and blocks[0].kind != "title" and title_tag and _clean(title_tag.get_text()):
+        blocks.insert(0, Block("title", _clean(title_tag.get_text())))
+    return blocks
+
+
+def build_article(blocks: list[Block], *, source: str, media_type: str,
+                  original: bytes = b"") -> ArticleText:
+    """Lay blocks out as the snapshot text (one line each) and record their offsets."""
+    if not any(b.kind == "paragraph" for b in blocks):
+        raise ArticleImportError("no article text found (no paragraphs)", path=source)
+    title = next((b.text for b in blocks if b.kind == "title"), blocks[0].text[:80])
+    text = "\n".join(b.text for b in blocks) + "\n"
+    placed: list[tuple[Block, int, int]] = []
+    cursor = 0
+    for block in blocks:
+        placed.append((block, cursor, cursor + len(block.text)))
+        cursor += len(block.text) + 1
+    return ArticleText(title=title, text=text, blocks=placed, source=source,
+                       media_type=media_type, original=original)

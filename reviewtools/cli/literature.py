@@ -1,0 +1,230 @@
+"""Literature commands: ``cite``, ``refs verify|add|list``, ``search``, ``screen``, ``prisma``.
+
+Registered by :mod:`reviewtools.cli.main`, which calls :func:`register`. Each handler takes
+``(args, settings)`` and returns the exit code; errors a user can cause raise a
+:class:`~reviewtools.errors.ReviewToolsError`, printed on one line by the CLI. Nothing
+is written when a command fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from reviewtools.settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _err(message: str) -> None:
+    print(f"reviewtools: error: {message}", file=sys.stderr)
+
+
+def _show(df: pd.DataFrame, fmt: str, columns: list[str] | None = None,
+          widths: dict[str, int] | None = None) -> None:
+    if fmt == "json":
+        print(json.dumps(df.to_dict(orient="records"), indent=2, ensure_ascii=False,
+                         default=str))
+    elif fmt == "csv":
+        from reviewtools.export.formats.csv import neutralise_frame
+        sys.stdout.write(neutralise_frame(df).to_csv(index=False))
+    elif df.empty:
+        print("(none)")
+    else:
+        view = df[columns or list(df.columns)].copy()
+        for col, width in (widths or {}).items():
+            view[col] = view[col].astype(str).str.slice(0, width)
+        print(view.to_string(index=False))
+
+
+# ---- handlers --------------------------------------------------------------------------------
+
+def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.literature import sources
+    from reviewtools.literature.identifiers import parse_identifiers
+    from reviewtools.literature.refs import upsert
+    ids, bad = parse_identifiers(args.ids)
+    if bad:
+        for _, problem in bad:
+            _err(problem)
+        _err(f"{len(bad)} bad identifier(s); references.bib was not changed")
+        return 2
+    works, failures = sources.fetch_works(ids, settings=settings)
+    if failures:
+        for ident, reason in failures:
+            _err(f"{ident}: {reason}")
+        _err(f"{len(failures)} identifier(s) could not be fetched; references.bib was not "
+             "changed")
+        return 1
+    for change in upsert(settings.bib_path, works, verified_source=None, date=args.date):
+        print(change)
+    return 0
+
+
+def cmd_refs_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.literature.verify import verify
+    problems = verify(settings.bib_path, settings=settings)
+    if args.format == "json":
+        print(json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False))
+    else:
+        for p in problems:
+            print(p)
+    errors = [p for p in problems if p.severity == "error"]
+    summary = f"{len(errors)} problem(s), {len(problems) - len(errors)} warning(s)" \
+        if problems else "ok: every entry matches its record"
+    print(summary, file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_refs_add(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.literature.refs import add_verified_record
+    record = {"title": args.title, "authors": args.author, "year": args.year,
+              "journal": args.journal, "volume": args.volume, "number": args.number,
+              "pages": args.pages, "doi": args.doi, "pmid": args.pmid, "pmcid": args.pmcid}
+    change = add_verified_record(settings.bib_path, {k: v for k, v in record.items() if v},
+                                 args.verified_source, date=args.date)
+    print(change)
+    return 0
+
+
+def cmd_refs_list(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.literature.refs import list_refs
+    _show(list_refs(settings.bib_path), args.format,
+          ["key", "author", "year", "title", "doi", "pmid", "verified", "retracted"],
+          {"title": 60})
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.literature.search import search_candidates
+    from reviewtools.review import open_review
+    review = open_review(args.review, settings=settings)
+    df = search_candidates(review, args.claim, sources=args.source or ("pubmed", "europepmc"),
+                           limit=args.limit, settings=settings)
+    _show(df, args.format, ["id", "year", "design", "in_bib", "decision", "title"],
+          {"title": 70})
+    return 0
+
+
+def cmd_screen(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.literature.search import screen
+    from reviewtools.review import open_review
+    review = open_review(args.review, settings=settings)
+    made = screen(review, args.claim, args.record, args.decision, args.reason or "",
+                  settings.reviewer, title=args.title or "")
+    print(f"{args.claim}: {made.id} -> {made.decision}"
+          + (f" ({made.reason})" if made.reason else "") + f" by {made.by}")
+    return 0
+
+
+def cmd_prisma(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.literature.search import prisma_counts
+    from reviewtools.review import open_review
+    counts = prisma_counts(open_review(args.review, settings=settings), args.claim)
+    if args.format == "json":
+        print(json.dumps(counts, indent=2, ensure_ascii=False))
+        return 0
+    for name, value in counts.items():
+        if name != "exclusion_reasons":
+            print(f"{name.replace('_', ' ')}: {value}")
+    for reason, n in counts["exclusion_reasons"].items():
+        print(f"  excluded, {reason}: {n}")
+    return 0
+
+
+# ---- registration ----------------------------------------------------------------------------
+
+def _after_group(common: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The common options for a group's actions, with defaults that never override a value
+    given before the action (``refs --root X verify`` and ``refs verify --root X`` agree)."""
+    leaf = argparse.ArgumentParser(add_help=False)
+    for action in common._actions:
+        if not isinstance(action, argparse._HelpAction):
+            clone = copy.copy(action)
+            clone.default = argparse.SUPPRESS
+            leaf._add_action(clone)
+    return leaf
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the literature sub-commands to the ``reviewtools`` parser."""
+    p = sub.add_parser("cite", parents=[common], help="add or update references by DOI/PMID",
+                       description="Fetch the records for each ID (DOI, PMID, PMCID or their "
+                       "URLs) and add or update their references.bib entries, stamped with "
+                       "the source and date. A bad or unknown ID stops the command before "
+                       "anything is written.")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--date", help="verification date YYYY-MM-DD (default: today)")
+    p.set_defaults(func=cmd_cite)
+
+    p = sub.add_parser("refs", parents=[common],
+                       help="verify, add by hand, or list references.bib entries",
+                       description="Manage references.bib.")
+    actions = p.add_subparsers(dest="refs_action", required=True, metavar="ACTION")
+    leaf = _after_group(common)
+    a = actions.add_parser("verify", parents=[leaf], help="re-fetch every entry and report "
+                           "mismatches (exit 1 on problems)",
+                           description="Re-fetch every entry by DOI/PMID; report title, "
+                           "first-author and year mismatches, missing or unresolvable "
+                           "identifiers and retractions.")
+    a.add_argument("--format", choices=["table", "json"], default="table")
+    a.set_defaults(func=cmd_refs_verify)
+    a = actions.add_parser("add", parents=[leaf], help="add a record checked by hand on a "
+                           "public page",
+                           description="Add an entry from a record checked by hand; "
+                           "--verified-source is the URL of the public page it was checked on.")
+    a.add_argument("--title", required=True)
+    a.add_argument("--author", action="append", required=True,
+                   help="'Surname, Given', repeated for each author in order (a name "
+                   "without a comma is kept whole, as a group author)")
+    a.add_argument("--year", required=True)
+    a.add_argument("--journal")
+    a.add_argument("--volume")
+    a.add_argument("--number")
+    a.add_argument("--pages")
+    a.add_argument("--doi")
+    a.add_argument("--pmid")
+    a.add_argument("--pmcid")
+    a.add_argument("--verified-source", required=True, metavar="URL")
+    a.add_argument("--date", help="verification date YYYY-MM-DD (default: today)")
+    a.set_defaults(func=cmd_refs_add)
+    a = actions.add_parser("list", parents=[leaf], help="list the entries")
+    a.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    a.set_defaults(func=cmd_refs_list)
+
+    p = sub.add_parser("search", parents=[common], help="search PubMed / Europe PMC for a "
+                       "claim's candidate studies",
+                       description="Build a query from the claim (intervention synonyms AND "
+                       "its outcome terms), search, merge duplicates, mark records already in "
+                       "references.bib, and record the search in the claim's screening file.")
+    p.add_argument("claim", metavar="CLAIM_ID")
+    p.add_argument("--review", required=True, metavar="SLUG")
+    p.add_argument("--source", action="append", choices=["pubmed", "europepmc", "crossref",
+                                                          "openalex"],
+                   help="service to search (repeatable; default: pubmed and europepmc)")
+    p.add_argument("--limit", type=int, default=20, help="records per source (default 20)")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("screen", parents=[common], help="record a screening decision",
+                       description="Record your include / exclude / maybe decision on a "
+                       "record found for a claim (exclusions need a reason).")
+    p.add_argument("claim", metavar="CLAIM_ID")
+    p.add_argument("record", metavar="RECORD_ID", help="pmid:..., doi:... or a URL")
+    p.add_argument("--review", required=True, metavar="SLUG")
+    p.add_argument("--decision", required=True, choices=["include", "exclude", "maybe"])
+    p.add_argument("--reason")
+    p.add_argument("--title", help="the record's title, kept with the decision")
+    p.set_defaults(func=cmd_screen)
+
+    p = sub.add_parser("prisma", parents=[common], help="PRISMA-style screening counts",
+                       description="Identified, duplicates removed, screened, excluded (with "
+                       "reasons) and included, for one claim or summed over the review.")
+    p.add_argument("claim", nargs="?", metavar="CLAIM_ID")
+    p.add_argument("--review", required=True, metavar="SLUG")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_prisma)

@@ -1,0 +1,197 @@
+"""Command-line interface: a thin face over the library.
+
+Every command takes ``--root DIR`` (default: the current directory). Errors a
+user can cause are printed on one line as ``reviewtools: error: ...`` with a
+non-zero exit code; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from reviewtools import __version__
+from reviewtools.cli import export as export_commands
+from reviewtools.cli import literature as literature_commands
+from reviewtools.errors import ReviewToolsError
+from reviewtools.settings import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+# Modules that add sub-commands: each has register(subparsers, common_parent) and sets
+# ``func=handler`` where handler(args, settings) -> exit code.
+EXTENSIONS: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = []
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(root=args.root, reviewer=getattr(args, "reviewer", None),
+                             offline=True if getattr(args, "offline", False) else None)
+
+
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.grading.tables import status_table
+    from reviewtools.review import extract_review, open_review
+    report = extract_review(args.source, args.review, settings=settings, title=args.title)
+    print(report.summary())
+    print(status_table([open_review(args.review, settings=settings)]).to_string(index=False))
+    return 0
+
+
+def cmd_claims(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.review import open_review
+    df = open_review(args.review, settings=settings).claims(include_dropped=args.all)
+    if args.format == "json":
+        print(json.dumps(df.to_dict(orient="records"), indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        from reviewtools.export.formats.csv import neutralise_frame
+        sys.stdout.write(neutralise_frame(df).to_csv(index=False))
+    else:
+        cols = ["id", "status", "verdict", "certainty", "flags", "text"]
+        view = df[cols].copy()
+        view["text"] = view["text"].str.slice(0, 70)
+        view["flags"] = view["flags"].map(",".join)
+        print(view.to_string(index=False))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.grading.tables import status_table
+    from reviewtools.review import Review, list_reviews, open_review
+    slugs = [args.review] if args.review else list_reviews(settings)
+    reviews = [open_review(s, settings=settings) if args.review else Review(s, settings)
+               for s in slugs]
+    table = status_table(reviews)
+    print(table.to_string(index=False) if not table.empty else "no reviews")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.grading.checks import check
+    from reviewtools.review import open_review
+    if args.review:
+        open_review(args.review, settings=settings)
+    problems = check(settings, [args.review] if args.review else None)
+    for p in problems:
+        print(p)
+    print(f"{len(problems)} problem(s)" if problems else "ok: no problems found",
+          file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_edit(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.review import open_review
+    review = open_review(args.review, settings=settings)
+    by = settings.reviewer
+    if args.action == "split":
+        made = review.split(args.claim, args.parts, by=by)
+        print("created " + ", ".join(c.id for c in made))
+    elif args.action == "merge":
+        print("created " + review.merge(args.claims, by=by).id)
+    elif args.action == "drop":
+        review.drop(args.claim, reason=args.reason, by=by)
+        print(f"dropped {args.claim}")
+    elif args.action == "add":
+        print("created " + review.add(args.text, by=by, section=args.section).id)
+    return 0
+
+
+def common_parent() -> argparse.ArgumentParser:
+    """Options every sub-command takes; pass as ``parents=[common_parent()]``."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", default=".", help="repository root holding evidence/ and "
+                        "references.bib (default: current directory)")
+    common.add_argument("--reviewer", help="your name, recorded with every judgement "
+                        "(default: $REVIEWTOOLS_REVIEWER or $USER)")
+    common.add_argument("--offline", action="store_true", help="never use the network; "
+                        "serve from the cache or fail (also REVIEWTOOLS_OFFLINE=1)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reviewtools", description=(
+        "Review the claims of an uncited article: extract claims, find and appraise studies, "
+        "grade certainty (GRADE), and export a sourced summary."))
+    parser.add_argument("--version", action="version", version=f"reviewtools {__version__}")
+    common = common_parent()
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("extract", parents=[common], help="import an article and extract claims",
+                       description="Snapshot SOURCE (a .txt, .md or .html file, or an http(s) "
+                       "URL) into evidence/SLUG/ and extract its claims. Re-running on an edited "
+                       "article re-anchors existing claims and reports orphans; nothing is lost.")
+    p.add_argument("source", help="file path or http(s) URL")
+    p.add_argument("--review", required=True, metavar="SLUG", help="review name, e.g. "
+                   "foot-massage")
+    p.add_argument("--title", help="title to record (default: the article's own)")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("claims", parents=[common], help="list a review's claims",
+                       description="List the claims of review SLUG with their flags and "
+                       "judgements.")
+    p.add_argument("review", metavar="SLUG")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--all", action="store_true", help="include dropped claims")
+    p.set_defaults(func=cmd_claims)
+
+    p = sub.add_parser("status", parents=[common], help="progress per section",
+                       description="Print claims, reviewed, graded, disputed and to-do counts "
+                       "per section for one review or all.")
+    p.add_argument("review", nargs="?", metavar="SLUG")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("check", parents=[common], help="validate a review (exit 1 on problems)",
+                       description="Check every claim has a verdict or is to-do, every cited "
+                       "key is in references.bib with a DOI/PMID and a verification stamp, "
+                       "every cited study is appraised, overrides are justified, no retracted "
+                       "study supports a claim unflagged, and anchors match the snapshot.")
+    p.add_argument("review", nargs="?", metavar="SLUG")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("claim", help="split, merge, drop or add claims",
+                       description="Edit the claim list of a review by hand.")
+    p.add_argument("review", metavar="SLUG")
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("split", parents=[common],
+                           help="split a claim into parts (each a substring)")
+    a.add_argument("claim")
+    a.add_argument("parts", nargs="+")
+    a = actions.add_parser("merge", parents=[common], help="merge claims into one")
+    a.add_argument("claims", nargs="+")
+    a = actions.add_parser("drop", parents=[common], help="mark a claim as not a claim")
+    a.add_argument("claim")
+    a.add_argument("--reason", required=True)
+    a = actions.add_parser("add", parents=[common], help="add a claim the extractor missed")
+    a.add_argument("text")
+    a.add_argument("--section")
+    p.set_defaults(func=cmd_edit)
+
+    for extend in EXTENSIONS:
+        extend(sub, common)
+    return parser
+
+
+def _load_extensions() -> None:
+    for register in (literature_commands.register, export_commands.register):
+        if register not in EXTENSIONS:
+            EXTENSIONS.append(register)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _load_extensions()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args, _settings(args))
+    except ReviewToolsError as exc:
+        print(f"reviewtools: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("reviewtools: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""What every export format reads: one review's claims, bibliography and study records.
+
+An :class:`ExportContext` is built once per export run; writers in
+:mod:`reviewtools.export.formats` take it and return the paths they wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from reviewtools.errors import ExportError
+from reviewtools.model.records import Claim, Study
+from reviewtools.store.cache import load_many
+from reviewtools.store.files import atomic_write_bytes
+from reviewtools.store.folders import ReviewFolder, study_path
+
+
+@dataclass
+class SectionClaims:
+    slug: str
+    heading: str
+    claims: list[Claim]
+
+
+@dataclass
+class ExportContext:
+    """Everything an exporter reads, loaded once per export run.
+
+    Parameters
+    ----------
+    review : the review to export
+    out_dir : folder the files go into (created if needed)
+    style : CSL style name or path for HTML/DOCX (None: the default style)
+    base_url : where the summary will be published, for ClaimReview ``url``
+        (None: relative ``summary.html#claim-ID`` links)
+    intervention : wording of the intervention in drafted statements (None: from
+        the linked studies, else 'foot massage')
+    """
+
+    review: ReviewFolder
+    out_dir: Path
+    style: str | None = None
+    base_url: str | None = None
+    intervention: str | None = None
+    figure_paths: dict[str, Path] | None = field(default=None, repr=False)
+
+    @cached_property
+    def claims(self) -> list[Claim]:
+        """The review's claims, dropped ones left out, in article order."""
+        return self.review.load_claims(include_dropped=False)
+
+    @cached_property
+    def bib(self) -> dict[str, dict[str, str]]:
+        from reviewtools.literature import bib
+        return bib.entries(self.review.settings.bib_path)
+
+    @cached_property
+    def studies(self) -> dict[str, Study]:
+        """The appraisals of the studies this review cites (not every study in the repo)."""
+        settings = self.review.settings
+        paths = {k: study_path(settings, k) for k in self.cited_keys()}
+        paths = {k: p for k, p in paths.items() if p.is_file()}
+        return dict(zip(paths, load_many(list(paths.values()), Study, settings), strict=True))
+
+    @cached_property
+    def sections(self) -> list[SectionClaims]:
+        """Claims grouped by section, in the article's section order."""
+        order = [(s.slug, s.heading) for s in self.review.meta.sections]
+        for c in self.claims:
+            if c.section not in {slug for slug, _ in order}:
+                order.append((c.section, c.section.replace("-", " ").capitalize()))
+        groups = [SectionClaims(slug, heading, [c for c in self.claims if c.section == slug])
+                  for slug, heading in order]
+        return [g for g in groups if g.claims]
+
+    def cited_keys(self) -> list[str]:
+        """Every bib key the claims cite, in order of first citation."""
+        keys: list[str] = []
+        for c in self.claims:
+            for lk in c.links:
+                if lk.key not in keys:
+                    keys.append(lk.key)
+        return keys
+
+    def check_citations(self) -> None:
+        """Raise :class:`ExportError` naming every cited key missing from references.bib."""
+        missing = [f"{c.id}: {lk.key}" for c in self.claims for lk in c.links
+                   if lk.key not in self.bib]
+        if missing:
+            raise ExportError("cited keys missing from references.bib: " + ", ".join(missing),
+                              path=self.review.settings.bib_path,
+                              hint="add them with `reviewtools cite ID` or fix the links")
+
+    @cached_property
+    def date(self) -> str:
+        """The review's date: the latest judgement recorded (else the snapshot's retrieval)."""
+        stamps = [self.review.meta.retrieved]
+        for c in self.claims:
+            stamps += [lk.at for lk in c.links]
+            stamps += [x.at for x in (c.grade, c.verdict, c.resolution) if x is not None]
+        return max(s for s in stamps if s)
+
+    @property
+    def source_date_epoch(self) -> int:
+        """:attr:`date` as Unix seconds (for SOURCE_DATE_EPOCH)."""
+        from datetime import datetime
+        return int(datetime.fromisoformat(self.date.replace("Z", "+00:00")).timestamp())
+
+    def statement(self, claim: Claim) -> str:
+        from reviewtools.export.wording import statement
+        return statement(claim, self.studies, self.intervention)
+
+    def path(self, name: str) -> Path:
+        return self.out_dir / name
+
+    def write_text(self, name: str, text: str) -> Path:
+        return self.write_bytes(name, text.encode("utf-8"))
+
+    def write_bytes(self, name: str, data: bytes) -> Path:
+        path = self.path(name)
+        atomic_write_bytes(path, data, mode=0o644)  # exports are meant to be read
+        return path
+
+
+
+def claim_anchor(claim: Claim) -> str:
+    """The HTML id of a claim's heading in the summary."""
+    return f"claim-{claim.id}"

@@ -1,0 +1,367 @@
+"""The sourced summary as Pandoc Markdown, with ``[@key]`` citations and a CSL JSON bibliography.
+
+Every piece of text that comes from the article, a study or a reviewer is escaped
+with :func:`escape` so it renders literally: ``<script>``, ``<img onerror=...>``,
+``[x](javascript:...)``, ``@key`` and ``$math$`` all stay plain text. The HTML and
+DOCX writers then run Pandoc with raw HTML, raw attributes and raw TeX disabled
+(:data:`PANDOC_FROM`), so nothing in the input can reach the output as markup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+from reviewtools.export.context import ExportContext, claim_anchor
+from reviewtools.export.figures import figures_for, safe_name, written_paths
+from reviewtools.grading.rules import display
+from reviewtools.literature import bib as bibmod
+from reviewtools.model.records import CERTAINTY_ORDER, VERDICT_LABEL, Claim, Screening
+from reviewtools.store.files import load_record
+
+PANDOC_FROM = "markdown-raw_html-raw_attribute-raw_tex-smart"
+_ALWAYS = set("\\`*_{}[]<>|~^@$&")
+_LIST_START = re.compile(r"^(\(?)([A-Za-z]|[ivxlcdmIVXLCDM]+|\d+)([.)])(?=\s|$)")
+GRADE_METHODS = (
+    "Certainty of the evidence for each claim was graded with GRADE: a body of randomised "
+    "evidence starts at High, observational evidence at Low, and mechanistic studies, narrative "
+    "reviews and expert opinion at Very low; certainty was lowered for risk of bias, "
+    "inconsistency, indirectness, imprecision and publication bias, and raised for a large "
+    "effect, a dose-response gradient or plausible confounding. Evidence statements follow "
+    "GRADE's guidance on informative statements (Santesso et al., 2020): \"reduces\" for high, "
+    "\"probably reduces\" for moderate, \"may reduce\" for low certainty, and \"the evidence is "
+    "very uncertain\" for very low certainty.")
+
+
+# ---- escaping --------------------------------------------------------------------------------
+
+def escape(text: object) -> str:
+    """Markdown-escape untrusted text onto one line so Pandoc renders it literally.
+
+    >>> escape('<script>x</script> [a](javascript:y) @key')
+    '\\\\<script\\\\>x\\\\</script\\\\> \\\\[a\\\\](javascript:y) \\\\@key'
+    """
+    flat = " ".join(str(text).split())
+    out = "".join("\\" + ch if ch in _ALWAYS else ch for ch in flat)
+    m = _LIST_START.match(out)
+    if m:  # "1. ", "a) ", "(iv) " would start a list
+        out = (("\\(" if m.group(1) else "") + m.group(2) + "\\" + m.group(3)
+               + out[m.end():])
+    if out[:1] in ("#", "+", "-", ":", "=", "%"):
+        out = "\\" + out
+    return out
+
+
+def cite(keys: list[str]) -> str:
+    """Pandoc citation ``[@a; @b]`` (keys ending in punctuation are braced: ``@{a.}``)."""
+    if not keys:
+        return ""
+    parts = [f"@{{{k}}}" if not k[-1].isalnum() else f"@{k}" for k in keys]
+    return "[" + "; ".join(parts) + "]"
+
+
+def safe_url(url: str) -> str | None:
+    """An http(s) URL made safe for a Markdown link target, else None."""
+    url = url.strip()
+    if not re.match(r"^https?://[^\s]+$", url, flags=re.IGNORECASE):
+        return None
+    return quote(url, safe=":/?#@!$&*+,;=%-._~")
+
+
+# ---- bibliography as CSL JSON ------------------------------------------------------------------
+
+def latex_to_text(value: str) -> str:
+    """Unicode text of a BibTeX value (accents decoded, braces and commands dropped)."""
+    try:
+        from pylatexenc.latex2text import LatexNodes2Text
+    except ImportError:  # pragma: no cover - pylatexenc comes with bibtexparser 2
+        return bibmod.plain_text(value)
+    value = re.sub(r"(?<!\\)%", r"\\%", value)
+    return " ".join(LatexNodes2Text(math_mode="verbatim").latex_to_text(value).split())
+
+
+def _name(raw: str) -> dict[str, str]:
+    raw = raw.strip()
+    if raw.startswith("{") and raw.endswith("}"):
+        return {"literal": latex_to_text(raw)}
+    parts = [p.strip() for p in raw.split(",")]
+    if len(parts) == 1:
+        words = latex_to_text(raw).split()
+        if len(words) == 1:
+            return {"family": words[0]}
+        return {"family": words[-1], "given": " ".join(words[:-1])}
+    name = {"family": latex_to_text(parts[0]), "given": latex_to_text(parts[-1])}
+    if len(parts) == 3:
+        name["suffix"] = latex_to_text(parts[1])
+    return {k: v for k, v in name.items() if v}
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+
+
+def csl_item(key: str, fields: dict[str, str]) -> dict[str, object]:
+    """One references.bib entry as a CSL JSON item (only http(s) URLs are kept)."""
+    if fields.get("journal") or fields.get("journaltitle"):
+        kind = "article-journal"
+    elif fields.get("booktitle"):
+        kind = "chapter"
+    elif fields.get("publisher"):
+        kind = "book"
+    else:
+        kind = "article"
+    item: dict[str, object] = {"id": key, "type": kind}
+    if fields.get("title"):
+        item["title"] = latex_to_text(fields["title"])
+    authors = bibmod.split_authors(fields.get("author", ""))
+    if authors:
+        item["author"] = [_name(a) for a in authors]
+    year = bibmod.year_of(fields)
+    if year:
+        parts = [year]
+        month = fields.get("month", "").strip().lower()[:3]
+        if month in _MONTHS or month.isdigit():
+            parts.append(_MONTHS.get(month) or int(month))
+        item["issued"] = {"date-parts": [parts]}
+    container = fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle")
+    simple = {"container-title": container, "volume": fields.get("volume"),
+              "issue": fields.get("number") or fields.get("issue"),
+              "page": (fields.get("pages") or "").replace("--", "-"),
+              "publisher": fields.get("publisher")}
+    for name, value in simple.items():
+        if value:
+            item[name] = latex_to_text(value)
+    doi = bibmod.normalise_doi(fields.get("doi", ""))
+    if doi:
+        item["DOI"] = doi
+    pmid = bibmod.normalise_pmid(fields.get("pmid", ""))
+    if pmid:
+        item["PMID"] = pmid
+    pmcid = bibmod.normalise_pmcid(fields.get("pmcid", ""))
+    if pmcid:
+        item["PMCID"] = pmcid
+    url = safe_url(bibmod.plain_text(fields.get("url", "")))
+    if url:
+        item["URL"] = url
+    return item
+
+
+def csl_items(ctx: ExportContext) -> list[dict[str, object]]:
+    """The cited entries as CSL JSON, in order of first citation (checked to exist)."""
+    ctx.check_citations()
+    return [csl_item(key, ctx.bib[key]) for key in ctx.cited_keys()]
+
+
+def csl_json(ctx: ExportContext) -> str:
+    return json.dumps(csl_items(ctx), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+# ---- the summary -----------------------------------------------------------------------------
+
+def _counts(values: list[str], order: list[str]) -> str:
+    c = Counter(values)
+    return ", ".join(f"{c[v]} {v}" for v in order if c[v])
+
+
+def _verdict_name(claim: Claim) -> str:
+    if claim.verdict:
+        return claim.verdict.value
+    return "disputed" if claim.status == "disputed" else "not assessed"
+
+
+_VERDICT_ORDER = [*VERDICT_LABEL, "disputed", "not assessed"]
+_CERT_ORDER = [*reversed(CERTAINTY_ORDER), "not graded"]
+
+
+def _cert_name(claim: Claim) -> str:
+    return claim.grade.certainty if claim.grade else "not graded"
+
+
+def headline(ctx: ExportContext) -> list[str]:
+    lines = ["| Benefit | Claims | Verdicts | Certainty |", "|:---|---:|:---|:---|"]
+    for group in ctx.sections:
+        verdicts = _counts([_verdict_name(c) for c in group.claims], _VERDICT_ORDER)
+        certainty = _counts([_cert_name(c) for c in group.claims], _CERT_ORDER)
+        lines.append(f"| [{escape(group.heading)}](#section-{safe_name(group.slug)}) | "
+                     f"{len(group.claims)} | {verdicts} | {certainty} |")
+    return lines
+
+
+def downgrade_reasons(claim: Claim) -> list[str]:
+    """'risk of bias (-1): small unblinded trials' for each domain that moved certainty."""
+    if not claim.grade:
+        return []
+    out = []
+    for name, rating in claim.grade.downgrades:
+        if rating.levels:
+            out.append(f"{name.replace('_', ' ')} (−{rating.levels}): {rating.reason}".rstrip(": "))
+    for name, rating in claim.grade.upgrades:
+        if rating.levels:
+            out.append(f"{name.replace('_', ' ')} (+{rating.levels}): {rating.reason}".rstrip(": "))
+    return out
+
+
+def _study_line(ctx: ExportContext, claim: Claim, i: int) -> str:
+    lk = claim.links[i]
+    study = ctx.studies.get(lk.key)
+    about = []
+    if study:
+        about.append(study.design + (f", n = {study.n}" + (" studies" if study.n_unit == "studies"
+                                                            else "") if study.n else ""))
+    about += [lk.stance, f"{lk.outcome} ({lk.directness})"]
+    return f"- “{escape(lk.quote)}” {cite([lk.key])}; {escape('; '.join(about))}"
+
+
+def claim_block(ctx: ExportContext, claim: Claim) -> list[str]:
+    """One claim: quoted, the evidence statement, certainty, verdict and reasons."""
+    keys = []
+    for lk in claim.links:
+        if lk.stance != "background" and lk.key not in keys:
+            keys.append(lk.key)
+    statement = escape(ctx.statement(claim))
+    if keys:  # citation before the closing full stop: "... may reduce pain [@a; @b]."
+        body, stop = (statement[:-1], statement[-1]) if statement.endswith((".", "!", "?")) \
+            else (statement, ".")
+        statement = f"{body} {cite(keys)}{stop}"
+    lines = [f"### Claim {claim.id} {{#{claim_anchor(claim)}}}", "", f"> {escape(claim.text)}",
+             "", f"**What the evidence shows.** {statement}"]
+    verdict = (VERDICT_LABEL[claim.verdict.value] if claim.verdict else
+               "Disputed between reviewers" if claim.status == "disputed" else
+               f"Not yet assessed ({claim.status})")
+    lines += ["", f"**Certainty:** {display(claim.grade.certainty if claim.grade else None)}. "
+              f"**Verdict:** {verdict}."]
+    if claim.verdict and claim.verdict.overstated:
+        lines += ["", "**Overstated:** the article states this with more certainty than the "
+                  "evidence allows."]
+    if claim.verdict and claim.verdict.reason.strip():
+        lines += ["", f"**Why:** {escape(claim.verdict.reason)}"]
+    reasons = downgrade_reasons(claim)
+    if reasons:
+        lines += ["", "**Reasons for downgrading:** " + escape("; ".join(reasons)) + "."]
+    if claim.no_studies_found and claim.searched:
+        lines += ["", "**Searches that found nothing:** " + escape("; ".join(claim.searched))]
+    if claim.links:
+        lines += ["", "**Studies:**", ""]
+        lines += [_study_line(ctx, claim, i) for i in range(len(claim.links))]
+    return lines + [""]
+
+
+def overstated_block(ctx: ExportContext) -> list[str]:
+    over = [c for c in ctx.claims if c.verdict and c.verdict.overstated]
+    lines = ["## Overstated claims {#overstated}", ""]
+    if not over:
+        return [*lines, "No assessed claim was judged overstated.", ""]
+    lines += [f"{len(over)} claim(s) state more certainty than the evidence allows:", ""]
+    for c in over:
+        text = c.text if len(c.text) <= 160 else c.text[:157].rstrip() + "..."
+        lines.append(f"- [{c.id}](#{claim_anchor(c)}): “{escape(text)}” "
+                     f"({VERDICT_LABEL[c.verdict.value].lower()}; "
+                     f"{display(c.grade.certainty if c.grade else None)})")
+    return [*lines, ""]
+
+
+def _screenings(ctx: ExportContext) -> list[Screening]:
+    folder = ctx.review.path / "screening"
+    ids = {c.id for c in ctx.claims}
+    return [load_record(p, Screening) for p in sorted(folder.glob("*.yaml")) if p.stem in ids]
+
+
+def reviewers(ctx: ExportContext) -> list[str]:
+    if ctx.review.meta.reviewers:
+        return list(ctx.review.meta.reviewers)
+    names = {lk.by for c in ctx.claims for lk in c.links}
+    names |= {x.by for c in ctx.claims for x in (c.grade, c.verdict) if x is not None}
+    return sorted(names)
+
+
+def methods_block(ctx: ExportContext) -> list[str]:
+    meta = ctx.review.meta
+    runs = [run for s in _screenings(ctx) for run in s.searches]
+    assessed = sum(1 for c in ctx.claims if c.verdict)
+    segmenter = escape(meta.segmenter or "pysbd")
+    parts = [f"The article was retrieved on {meta.retrieved[:10]} and its text snapshot "
+             f"(SHA-256 {meta.sha256[:12]}…) split into sentences ({segmenter}); "
+             f"{len(ctx.claims)} checkable claims were identified and reviewed by hand, and "
+             f"{assessed} of them have been assessed."]
+    if runs:
+        sources = sorted({r.source for r in runs})
+        dates = sorted(r.date[:10] for r in runs if r.date)
+        when = f" between {dates[0]} and {dates[-1]}" if dates and dates[0] != dates[-1] else (
+            f" on {dates[0]}" if dates else "")
+        parts.append(f"{len(runs)} literature searches were run in {escape(', '.join(sources))}"
+                     f"{when}, and each record was screened against the claim.")
+    empty = [c for c in ctx.claims if c.no_studies_found]
+    if empty:
+        n_queries = len({q for c in empty for q in c.searched})
+        parts.append(f"For {len(empty)} claim(s) the searches ({n_queries} recorded queries) "
+                     "found no study that addresses them.")
+    n_studies = len({lk.key for c in ctx.claims for lk in c.links})
+    parts.append(f"{n_studies} studies were appraised (design, population, intervention, size, "
+                 "risk of bias) and linked to the claims with a quotation from each study.")
+    who = reviewers(ctx)
+    if who:
+        parts.append(f"Reviewers: {escape(', '.join(who))}.")
+    parts.append(GRADE_METHODS)
+    lines = ["## Methods {#methods}", "", " ".join(parts), ""]
+    if meta.methods.strip():
+        lines += [escape(meta.methods), ""]
+    return lines
+
+
+def _yaml_str(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def render(ctx: ExportContext, *, figures: dict[str, Path] | None = None) -> str:
+    """The whole summary as Pandoc Markdown (deterministic for the same review data)."""
+    meta = ctx.review.meta
+    figures = figures if figures is not None else {}
+    total = len(ctx.claims)
+    assessed = sum(1 for c in ctx.claims if c.verdict)
+    over = sum(1 for c in ctx.claims if c.verdict and c.verdict.overstated)
+    lines = ["---", f"title: {_yaml_str('Evidence review: ' + escape(meta.title))}",
+             f"date: {_yaml_str(ctx.date[:10])}", "lang: en", "bibliography: references.json",
+             "link-citations: true", "---", "", "## Summary {#summary}", ""]
+    source = safe_url(meta.source)
+    named = f"[*{escape(meta.title)}*]({source})" if source else f"*{escape(meta.title)}*"
+    appeals = sum(1 for c in ctx.claims if "evidence-appeal" in c.flags)
+    appeal = (f" {appeals} of them appeal to evidence (\"studies show\") without citing any."
+              if appeals else "")
+    lines += [f"The article {named} makes {total} checkable health claims.{appeal} "
+              f"{assessed} have been assessed against the published studies; {over} state more "
+              "certainty than the evidence allows. Each claim is quoted below with what the "
+              "evidence shows, how certain that evidence is (GRADE), and a verdict.", ""]
+    lines += [*headline(ctx), "", ": Claims, verdicts and certainty of the evidence per "
+              "section of the article.", ""]
+    if "evidence-map" in figures:
+        lines += ["![Evidence map: each dot is a claim, placed by its section and the certainty "
+                  "of its evidence, coloured by verdict.](figures/evidence-map.png)"
+                  "{#fig-evidence-map width=100%}", ""]
+    lines += overstated_block(ctx)
+    for group in ctx.sections:
+        lines += [f"## {escape(group.heading)} {{#section-{safe_name(group.slug)}}}", ""]
+        if group.slug in figures:
+            lines += [f"![Certainty of the evidence for the claims in this section, coloured by "
+                      f"verdict.](figures/certainty-{safe_name(group.slug)}.png)"
+                      f"{{width=80%}}", ""]
+        for claim in group.claims:
+            lines += claim_block(ctx, claim)
+    lines += methods_block(ctx)
+    lines += ["## References {#references .unnumbered}", "", "::: {#refs}", ":::", ""]
+    return "\n".join(lines)
+
+
+def write(ctx: ExportContext) -> list[Path]:
+    """summary.md, references.json (CSL JSON of the cited works) and the figures."""
+    refs = csl_json(ctx)
+    figures = figures_for(ctx)
+    paths = [ctx.write_text("references.json", refs),
+             ctx.write_text("summary.md", render(ctx, figures=figures))]
+    return [paths[1], paths[0], *written_paths(figures)]
+
+
+def write_figures(ctx: ExportContext) -> list[Path]:
+    return written_paths(figures_for(ctx))

@@ -1,0 +1,228 @@
+"""`reviewtools check`: everything a finished review must satisfy, as a list of problems.
+
+On a large repository the cost is parsing files, so ``check`` reuses the parse
+cache (:mod:`reviewtools.store.cache`) and, when no file changed since the last run,
+returns the stored list of problems straight away (see :func:`fingerprint`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewtools import __version__
+from reviewtools.errors import ReviewToolsError
+from reviewtools.grading.rules import certainty_from
+from reviewtools.literature import bib
+from reviewtools.model.records import Claim, ReviewMeta, Study
+from reviewtools.settings import Settings
+from reviewtools.store.cache import (
+    ParsedFolder,
+    cache_file,
+    gc_paused,
+    is_settled,
+    read_json,
+    stamp,
+    write_json,
+)
+from reviewtools.store.folders import ReviewFolder, list_reviews
+
+RESULT_FORMAT = 1
+# Rules live in these modules: a change to any of them invalidates stored results.
+_PACKAGE = Path(__file__).resolve().parent.parent
+_RULE_FILES = [Path(__file__), _PACKAGE / "grading" / "rules.py", _PACKAGE / "model" / "records.py",
+               _PACKAGE / "literature" / "bib.py"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    claim: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file} [{self.claim}]" if self.claim else self.file
+        return f"{where}: {self.message}"
+
+
+def check(settings: Settings, slugs: list[str] | None = None) -> list[Problem]:
+    """Check the named reviews (all reviews when ``slugs`` is empty)."""
+    chosen = list(slugs or list_reviews(settings))
+    key, settled = fingerprint(settings, chosen)
+    store = cache_file(settings, "check", f"{settings.root.resolve()}|{chosen if slugs else ''}")
+    saved = read_json(store)
+    if isinstance(saved, dict) and saved.get("key") == key:
+        return [Problem(*row) for row in saved["problems"]]
+    with gc_paused():
+        problems = _check(settings, chosen)
+    if settled:
+        write_json(store, {"key": key, "problems": [[p.file, p.claim, p.message]
+                                                    for p in problems]})
+    return problems
+
+
+def fingerprint(settings: Settings, slugs: list[str]) -> tuple[str, bool]:
+    """A digest of every input of a check (names, sizes, times) and whether all are settled.
+
+    Inputs: references.bib, every study file, and for each review every file in
+    its folder and its ``claims/`` folder, plus the modules holding the rules.
+    """
+    rows: list[tuple] = [(RESULT_FORMAT, __version__, str(settings.root.resolve()))]
+    rows += [_stamp_or_none(p) for p in (*_RULE_FILES, settings.bib_path)]
+    rows += _folder_stamps(settings.studies_dir)
+    for slug in slugs:
+        folder = settings.evidence_dir / slug
+        rows += [(slug,), *_folder_stamps(folder), *_folder_stamps(folder / "claims")]
+    settled = all(is_settled(r[2]) for r in rows[1:] if len(r) == 3 and r[2] is not None)
+    digest = hashlib.sha256(repr(rows).encode("utf-8", "surrogateescape")).hexdigest()
+    return digest, settled
+
+
+def _stamp_or_none(path: Path) -> tuple:
+    try:
+        return (str(path), *stamp(path))
+    except OSError:
+        return (str(path), None, None)
+
+
+def _folder_stamps(folder: Path) -> list[tuple]:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted((e for e in it if e.is_file()), key=lambda e: e.name)
+            return [(e.name, (st := e.stat()).st_size, st.st_mtime_ns) for e in entries]
+    except OSError:
+        return [(str(folder), None, None)]
+
+
+def _check(settings: Settings, slugs: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    bib_path = settings.bib_path
+    try:
+        entries = _bib_entries(settings)
+    except ReviewToolsError as exc:
+        return [Problem(_rel(bib_path, settings), "", str(exc).removeprefix(f"{bib_path}: "))]
+    studies, study_problems = _load_studies(settings)
+    problems += study_problems
+    metas = ParsedFolder(settings.evidence_dir, ReviewMeta, settings)
+    for slug in slugs:
+        review = ReviewFolder(slug, settings)
+        try:
+            meta = metas.load(review.path / "review.yaml")
+            snapshot = (review.path / meta.snapshot).read_text(encoding="utf-8")
+        except (OSError, ReviewToolsError) as exc:
+            problems.append(Problem(_rel(review.path, settings), "", f"cannot read: {exc}"))
+            continue
+        shard = ParsedFolder(review.claims_dir, Claim, settings)
+        folder = _rel(review.claims_dir, settings)
+        for path in sorted(review.claims_dir.glob("*.yaml")):
+            # the folder's relative name plus the file name, unless the file is a symlink
+            rel = _rel(path, settings) if path.is_symlink() else f"{folder}/{path.name}"
+            try:
+                claim = shard.load(path)
+            except ReviewToolsError as exc:
+                problems.append(Problem(rel, path.stem, str(exc).split(": ", 1)[-1]))
+                continue
+            problems += check_claim(claim, rel, snapshot, entries, studies)
+        shard.flush()
+    metas.flush()
+    return problems
+
+
+def _bib_entries(settings: Settings) -> dict[str, dict[str, str]]:
+    """``bib.entries`` of references.bib, kept in the cache while the file is unchanged."""
+    path = settings.bib_path
+    try:
+        size, mtime = stamp(path)
+    except OSError:
+        return bib.entries(path)
+    store = cache_file(settings, "bib", str(path.resolve()))
+    saved = read_json(store)
+    if isinstance(saved, dict) and saved.get("stamp") == [size, mtime]:
+        return saved["entries"]
+    entries = bib.entries(path)
+    if is_settled(mtime):
+        write_json(store, {"stamp": [size, mtime], "entries": entries})
+    return entries
+
+
+def _load_studies(settings: Settings) -> tuple[dict[str, Study], list[Problem]]:
+    out, problems = {}, []
+    shard = ParsedFolder(settings.studies_dir, Study, settings)
+    for path in sorted(settings.studies_dir.glob("*.yaml")):
+        try:
+            study = shard.load(path)
+        except ReviewToolsError as exc:
+            problems.append(Problem(_rel(path, settings), "", str(exc).split(": ", 1)[-1]))
+            continue
+        if study.key != path.stem:
+            problems.append(Problem(_rel(path, settings), "", f"key '{study.key}' does not "
+                                    "match the file name"))
+        out[study.key] = study
+    shard.flush()
+    return out, problems
+
+
+def _rel(path: Path, settings: Settings) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(settings.root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def check_claim(claim: Claim, file: str, snapshot: str, entries: dict[str, dict[str, str]],
+                studies: dict[str, Study]) -> list[Problem]:
+    out: list[Problem] = []
+
+    def add(msg: str) -> None:
+        out.append(Problem(file, claim.id, msg))
+
+    if claim.id != Path(file).stem:
+        add(f"id '{claim.id}' does not match the file name")
+    if claim.status == "dropped":
+        return out
+    a = claim.anchor
+    if a.state == "orphaned":
+        add("anchor is orphaned: the text is no longer in the article snapshot")
+    elif snapshot[a.start:a.end] != claim.text:
+        add(f"anchor {a.start}-{a.end} no longer matches the snapshot text")
+    if claim.status == "disputed":
+        add("reviewers disagree; resolve it with a note")
+    elif claim.verdict is None and claim.status != "to-do":
+        add(f"status is '{claim.status}' but there is no verdict (give one, or set 'to-do')")
+    for lk in claim.links:
+        entry = entries.get(lk.key)
+        if entry is None:
+            add(f"cites '{lk.key}', which is not in references.bib")
+            continue
+        if not (entry.get("doi") or entry.get("pmid")):
+            add(f"'{lk.key}' has neither a DOI nor a PMID in references.bib")
+        if not entry.get("verified"):
+            add(f"'{lk.key}' has no verification stamp in references.bib")
+        if lk.key not in studies:
+            add(f"'{lk.key}' is cited but has no appraisal in evidence/studies/")
+        if entry.get("retracted") and lk.stance == "supports" and "retract" not in lk.note.lower():
+            add(f"'{lk.key}' is retracted ({entry['retracted']}) but supports the claim unflagged")
+    out += _check_judgement(claim, add)
+    return out
+
+
+def _check_judgement(claim: Claim, add) -> list[Problem]:  # noqa: ANN001
+    g, v = claim.grade, claim.verdict
+    if v is not None and v.value != "not testable" and g is None:
+        add(f"verdict '{v.value}' has no GRADE certainty")
+    if v is not None and v.value == "not testable" and not (v.reason or claim.not_testable_reason):
+        add("'not testable' needs a reason")
+    if g is not None:
+        if certainty_from(g.start, g.downgrades, g.upgrades) != g.proposed:
+            add("proposed certainty does not follow from its start level and domain ratings")
+        if g.certainty != g.proposed and not g.override_justification.strip():
+            add(f"certainty overridden ({g.proposed} -> {g.certainty}) without a justification")
+        for name, rating in [*g.downgrades, *g.upgrades]:
+            if rating.levels and not rating.reason.strip():
+                add(f"GRADE domain '{name}' rated {rating.levels} without a reason")
+    if claim.links == [] and v is not None and v.value not in ("not testable",) \
+            and not claim.no_studies_found:
+        add("has a verdict but no linked studies and no record of searches that found none")
+    return []

@@ -1,0 +1,332 @@
+"""Candidate search for a claim, screening decisions and PRISMA-style counts.
+
+>>> build_query("Foot massage improves sleep latency", ["foot massage", "reflexology"])
+'("foot massage" OR reflexology) AND ("sleep latency" OR sleep OR insomnia)'
+
+Searches and decisions are stored per claim in
+``evidence/<slug>/screening/<claim>.yaml`` (:class:`reviewtools.model.records.Screening`),
+through the same atomic, revision-checked saves as every evidence file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reviewtools.errors import InputError
+from reviewtools.literature.bib import BibFile, ascii_fold, normalise_title
+from reviewtools.model.records import Screening, ScreeningDecision, SearchRun, now
+from reviewtools.settings import Settings
+from reviewtools.store.files import check_claim_id, load_record, save_record
+from reviewtools.store.folders import ReviewFolder
+
+DEFAULT_INTERVENTION_TERMS: tuple[str, ...] = (
+    "foot massage", "foot reflexology", "reflexology", "plantar massage")
+MAX_OUTCOME_CONCEPTS = 4
+ABSTRACT_CHARS = 240
+DECISIONS = ("include", "exclude", "maybe")
+
+# Outcome concepts: a pattern found in the claim -> the terms it adds to the query.
+# Ordered from specific to general; the first MAX_OUTCOME_CONCEPTS matches are used.
+OUTCOME_CONCEPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"sleep latency", ("sleep latency",)),
+    (r"slow[- ]wave|\bn3\b|sleep architecture", ("slow-wave sleep", "polysomnography")),
+    (r"sleep|insomnia|restorative", ("sleep", "insomnia")),
+    (r"blood pressure|hypertens", ("blood pressure", "hypertension")),
+    (r"heart rate", ("heart rate",)),
+    (r"circulat|blood flow|vascular|perfusion", ("circulation", "blood flow")),
+    (r"oxygenat", ("tissue oxygenation",)),
+    (r"venous|thrombo|oedema|edema", ("edema", "venous")),
+    (r"endorphin", ("endorphin",)),
+    (r"cortisol", ("cortisol",)),
+    (r"anxiety|anxious", ("anxiety",)),
+    (r"depress", ("depression",)),
+    (r"\bmood\b|well-being|wellbeing", ("mood",)),
+    (r"stress|hyperarousal", ("stress",)),
+    (r"relax|parasympathetic|autonomic", ("relaxation", "autonomic")),
+    (r"fatigue|vigou?r|energy", ("fatigue",)),
+    (r"plantar fasciitis", ("plantar fasciitis",)),
+    (r"neuropath", ("neuropathy",)),
+    (r"\bpain|analgesi|nocicept|discomfort", ("pain",)),
+    (r"mobility|range of motion", ("mobility",)),
+    (r"immun", ("immune",)),
+)
+_GENERIC = frozenset("""
+about also and are been being benefit benefits between both can clinical clinically could
+demonstrated does effect effects enhance enhanced evidence experience foot feet from further
+have help helps improve improved improvement improvements improves include including increase
+increased individuals into massage may more most not offers only part practice promote promotes
+reduce reduced reduces reduction regular research results seeking shown show shows significant
+studies study such support supports targeted techniques that their them these this those
+through via well which while with within
+""".split())
+
+
+def _term(t: str) -> str:
+    t = " ".join(re.sub(r"[\"()\[\]]", " ", t).split())
+    return f'"{t}"' if " " in t or "-" in t else t
+
+
+def outcome_terms(claim_text: str, intervention_terms: Sequence[str] = ()) -> list[str]:
+    """Outcome terms drawn from the claim: known concepts first, else its content words."""
+    text = ascii_fold(claim_text).lower()
+    terms: list[str] = []
+    concepts = 0
+    for pattern, words in OUTCOME_CONCEPTS:
+        if concepts < MAX_OUTCOME_CONCEPTS and re.search(pattern, text):
+            concepts += 1
+            terms += [w for w in words if w not in terms]
+    if terms:
+        return terms
+    skip = set(_GENERIC) | {w for t in intervention_terms for w in t.lower().split()}
+    words = [w for w in re.findall(r"[a-z][a-z-]{4,}", text) if w not in skip]
+    return list(dict.fromkeys(words))[:3]
+
+
+def build_query(claim_text: str, intervention_terms: Sequence[str]) -> str:
+    """A PubMed / Europe PMC query: (intervention synonyms) AND (outcome terms of the claim).
+
+    Multi-word terms are quoted; with no outcome term found, only the intervention
+    part is returned. Both services read this Boolean syntax.
+    """
+    interventions = [_term(t) for t in intervention_terms if t and t.strip()]
+    if not interventions:
+        raise InputError("at least one intervention term is needed to build a query")
+    query = "(" + " OR ".join(dict.fromkeys(interventions)) + ")"
+    outcomes = [_term(t) for t in outcome_terms(claim_text, intervention_terms)]
+    if outcomes:
+        query += " AND (" + " OR ".join(outcomes) + ")"
+    return query
+
+
+# ---- records ---------------------------------------------------------------------------------
+
+def record_id(work: Any) -> str:
+    """A stable id for a found record: ``pmid:..``, else ``doi:..``, else a title hash."""
+    if getattr(work, "pmid", ""):
+        return f"pmid:{work.pmid}"
+    if getattr(work, "doi", ""):
+        return f"doi:{work.doi.lower()}"
+    if getattr(work, "pmcid", ""):
+        return f"pmcid:{work.pmcid.upper()}"
+    digest = hashlib.sha1(normalise_title(work.title).encode(), usedforsecurity=False)
+    return f"title:{digest.hexdigest()[:12]}"
+
+
+def _keys(work: Any) -> set[str]:
+    keys = {f"{k}:{str(getattr(work, k, '') or '').lower()}" for k in ("doi", "pmid", "pmcid")
+            if getattr(work, k, "")}
+    title = normalise_title(work.title or "")
+    if title:
+        keys.add(f"title:{title}|{work.year}")
+    return keys
+
+
+def _first_lines(abstract: str) -> str:
+    text = " ".join((abstract or "").split())
+    return text if len(text) <= ABSTRACT_CHARS else text[:ABSTRACT_CHARS - 1].rstrip() + "…"
+
+
+CANDIDATE_COLUMNS = ["id", "title", "year", "journal", "design", "abstract", "doi", "pmid",
+                     "pmcid", "sources", "in_bib", "decision"]
+
+
+def screening_path(review: ReviewFolder, claim_id: str) -> Path:
+    return review.path / "screening" / f"{check_claim_id(claim_id)}.yaml"
+
+
+def load_screening(review: ReviewFolder, claim_id: str) -> Screening:
+    """The claim's screening record (an empty one if nothing was recorded yet)."""
+    path = screening_path(review, claim_id)
+    if not path.is_file():
+        return Screening(claim=claim_id, revision=1)
+    return load_record(path, Screening)
+
+
+def _save(review: ReviewFolder, screening: Screening) -> Screening:
+    path = screening_path(review, screening.claim)
+    return save_record(path, screening, create=not path.is_file())
+
+
+def _latest(decisions: list[ScreeningDecision]) -> dict[str, ScreeningDecision]:
+    out: dict[str, ScreeningDecision] = {}
+    for d in sorted(decisions, key=lambda d: d.at):
+        out[d.id] = d
+    return out
+
+
+def search_candidates(review: ReviewFolder, claim_id: str, *,
+                      sources: Sequence[str] = ("pubmed", "europepmc"), limit: int = 20,
+                      settings: Settings | None = None,
+                      intervention_terms: Sequence[str] = DEFAULT_INTERVENTION_TERMS
+                      ) -> pd.DataFrame:
+    """Search each source for the claim's candidate studies; one row per unique record.
+
+    The query comes from :func:`build_query`. Records found by several sources (same
+    DOI, PMID, PMCID, or title + year) are merged; ``in_bib`` gives the references.bib
+    key of a record already cited and ``decision`` the latest screening decision. Each
+    run (query, source, date, count, ids) is stored in the claim's screening file;
+    re-running with the same results records nothing new.
+
+    Raises
+    ------
+    OfflineError
+        Offline (``REVIEWTOOLS_OFFLINE=1``) and a response is not in the cache.
+    """
+    from reviewtools.literature import sources as src
+    settings = settings or review.settings
+    claim = review.claim(claim_id)
+    query = build_query(claim.text, intervention_terms)
+    merged: list[dict[str, Any]] = []
+    seen: dict[str, dict[str, Any]] = {}
+    runs: list[SearchRun] = []
+    for source in sources:
+        works = src.search(query, source=source, limit=limit, settings=settings)
+        runs.append(SearchRun(query=query, source=source, date=now(), count=len(works),
+                              ids=[record_id(w) for w in works]))
+        for w in works:
+            row = next((seen[k] for k in _keys(w) if k in seen), None)
+            if row is None:
+                row = {"work": w, "id": record_id(w), "sources": [source]}
+                merged.append(row)
+            elif source not in row["sources"]:
+                row["sources"].append(source)
+            for k in _keys(w):
+                seen.setdefault(k, row)
+    screening = _record_runs(review, claim_id, runs)
+    decided = _latest(screening.decisions)
+    bib = BibFile.load(settings.bib_path)
+    rows = []
+    for r in merged:
+        w = r["work"]
+        hit = bib.find(doi=w.doi or "", pmid=w.pmid or "", pmcid=w.pmcid or "", title=w.title,
+                       year=w.year)
+        rows.append({"id": r["id"], "title": w.title, "year": w.year, "journal": w.journal,
+                     "design": w.design, "abstract": _first_lines(w.abstract),
+                     "doi": w.doi, "pmid": w.pmid, "pmcid": w.pmcid,
+                     "sources": ",".join(r["sources"]), "in_bib": hit.key if hit else "",
+                     "decision": decided[r["id"]].decision if r["id"] in decided else ""})
+    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+
+
+def _record_runs(review: ReviewFolder, claim_id: str, runs: list[SearchRun]) -> Screening:
+    screening = load_screening(review, claim_id)
+    new = []
+    for run in runs:
+        last = next((r for r in reversed(screening.searches)
+                     if (r.query, r.source) == (run.query, run.source)), None)
+        if last is None or last.ids != run.ids:
+            new.append(run)
+    if not new:
+        return screening
+    return _save(review, screening.model_copy(update={"searches": [*screening.searches, *new]}))
+
+
+# ---- screening -------------------------------------------------------------------------------
+
+def _normalise_record_id(text: str) -> str:
+    text = (text or "").strip()
+    if re.fullmatch(r"title:[0-9a-f]{12}", text):
+        return text
+    from reviewtools.literature.identifiers import parse_identifier
+    return str(parse_identifier(text))
+
+
+def screen(review: ReviewFolder, claim_id: str, record_id: str, decision: str, reason: str = "",
+           reviewer: str | None = None, *, title: str = "",
+           year: int | None = None) -> ScreeningDecision:
+    """Record ``reviewer``'s include / exclude / maybe decision on a found record.
+
+    An exclusion needs a reason (PRISMA reports exclusions with reasons). Repeating the
+    same decision changes nothing; a new decision by the same reviewer replaces theirs;
+    other reviewers' decisions are kept (dual screening). A record no recorded search
+    found counts as identified from other sources.
+    """
+    review.claim(claim_id)  # NotFoundError for an unknown claim
+    if decision not in DECISIONS:
+        raise InputError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
+    reason = " ".join((reason or "").split())
+    if decision == "exclude" and not reason:
+        raise InputError("an exclusion needs a reason (e.g. 'not foot massage', 'no outcome')")
+    rid = _normalise_record_id(record_id)
+    by = reviewer or review.settings.reviewer
+    screening = load_screening(review, claim_id)
+    mine = next((d for d in screening.decisions if d.id == rid and d.by == by), None)
+    if mine and (mine.decision, mine.reason) == (decision, reason) and \
+            (not title or mine.title == title):
+        return mine
+    made = ScreeningDecision(id=rid, title=title or (mine.title if mine else ""),
+                             year=year if year is not None else (mine.year if mine else None),
+                             decision=decision, reason=reason, by=by, at=now())
+    kept = [d for d in screening.decisions if d is not mine]
+    _save(review, screening.model_copy(update={"decisions": [*kept, made]}))
+    return made
+
+
+def prisma_counts(review: ReviewFolder, claim_id: str | None = None) -> dict[str, Any]:
+    """PRISMA-style counts for one claim, or summed over every claim with searches.
+
+    ``identified`` counts the records of the latest run of each (query, source) plus
+    records screened from other sources; ``duplicates_removed`` the repeats among them;
+    ``screened`` the unique records with a decision; ``excluded`` / ``included`` /
+    ``maybe`` by each record's latest decision; ``exclusion_reasons`` counts reasons.
+    """
+    if claim_id is not None:
+        review.claim(claim_id)
+        claims = [claim_id]
+    else:
+        folder = review.path / "screening"
+        claims = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    total: dict[str, Any] = {"identified": 0, "duplicates_removed": 0, "screened": 0,
+                             "excluded": 0, "included": 0, "maybe": 0, "not_screened": 0,
+                             "other_sources": 0, "exclusion_reasons": {}}
+    reasons: Counter[str] = Counter()
+    for cid in claims:
+        counts = _claim_counts(load_screening(review, cid))
+        reasons.update(counts.pop("exclusion_reasons"))
+        for k, v in counts.items():
+            total[k] += v
+    total["exclusion_reasons"] = dict(reasons.most_common())
+    return total
+
+
+def _claim_counts(screening: Screening) -> dict[str, Any]:
+    latest: dict[tuple[str, str], SearchRun] = {}
+    for run in screening.searches:
+        latest[(run.query, run.source)] = run
+    found = [i for run in latest.values() for i in run.ids]
+    unique = set(found)
+    decided = _latest(screening.decisions)
+    other = set(decided) - unique
+    values = Counter(d.decision for d in decided.values())
+    return {
+        "identified": len(found) + len(other),
+        "duplicates_removed": len(found) - len(unique),
+        "screened": len(decided),
+        "excluded": values["exclude"],
+        "included": values["include"],
+        "maybe": values["maybe"],
+        "not_screened": len(unique - set(decided)),
+        "other_sources": len(other),
+        "exclusion_reasons": Counter(d.reason for d in decided.values()
+                                     if d.decision == "exclude"),
+    }
+
+
+def screening_table(review: ReviewFolder, claim_id: str) -> pd.DataFrame:
+    """The claim's screening decisions (every reviewer's), oldest first."""
+    review.claim(claim_id)
+    rows = [d.model_dump() for d in sorted(load_screening(review, claim_id).decisions,
+                                           key=lambda d: d.at)]
+    return pd.DataFrame(rows, columns=list(ScreeningDecision.model_fields))
+
+
+__all__ = ["DEFAULT_INTERVENTION_TERMS", "build_query", "load_screening",
+           "outcome_terms", "prisma_counts", "record_id", "screen", "screening_table",
+           "search_candidates"]

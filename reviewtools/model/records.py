@@ -1,0 +1,312 @@
+"""Records stored in the evidence folder, validated on load.
+
+One pydantic model per file kind (:class:`ReviewMeta`, :class:`Claim`,
+:class:`Study`, :class:`Screening`); nested models hold judgements. Field
+order is the on-disk key order, so files diff cleanly. ``extra="forbid"`` makes
+an unknown field a validation error that names the field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = 1
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")
+CLAIM_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}-\d{2,3}(?:[a-z]|-[a-z0-9]{1,8})?\Z")
+KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]{0,80}\Z")
+
+Certainty = Literal["high", "moderate", "low", "very low"]
+CERTAINTY_ORDER: tuple[str, ...] = ("very low", "low", "moderate", "high")
+CERTAINTY_SYMBOL = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very low": "⊕◯◯◯"}
+CERTAINTY_LABEL = {"high": "High", "moderate": "Moderate", "low": "Low", "very low": "Very low"}
+
+Stance = Literal["supports", "contradicts", "mixed", "no effect", "background"]
+Directness = Literal["direct", "indirect"]
+VerdictValue = Literal[
+    "supported", "partly supported", "uncertain", "not supported", "contradicted", "not testable"
+]
+VERDICT_LABEL = {
+    "supported": "Supported",
+    "partly supported": "Partly supported",
+    "uncertain": "Uncertain (insufficient evidence)",
+    "not supported": "Not supported",
+    "contradicted": "Contradicted",
+    "not testable": "Not testable",
+}
+Status = Literal["to-do", "in review", "reviewed", "disputed", "dropped"]
+Flag = Literal["evidence-appeal", "promotional", "hedged", "assertive", "mechanistic", "vague"]
+Origin = Literal["extracted", "split", "merged", "added"]
+Design = Literal[
+    "systematic review with meta-analysis", "systematic review", "RCT", "non-randomised trial",
+    "cohort", "case-control", "cross-sectional", "case series", "mechanistic/laboratory",
+    "narrative review", "expert opinion",
+]
+InterventionCategory = Literal["foot massage", "foot reflexology", "whole-body massage", "other"]
+RiskOfBias = Literal["low", "some concerns", "high"]
+DOWNGRADE_DOMAINS = (
+    "risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias",
+)
+UPGRADE_DOMAINS = ("large_effect", "dose_response", "plausible_confounding")
+
+
+def now() -> str:
+    """Current UTC time as an ISO 8601 string with seconds precision."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Anchor(Record):
+    """W3C TextPositionSelector + TextQuoteSelector on the article snapshot."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    prefix: str = ""
+    suffix: str = ""
+    state: Literal["exact", "fuzzy", "orphaned"] = "exact"
+
+
+class HistoryEntry(Record):
+    at: str
+    by: str
+    action: str
+    detail: str = ""
+
+
+class Link(Record):
+    """One claim-study link: which study, which way it points, and the quote that shows it."""
+
+    key: str
+    stance: Stance
+    outcome: str
+    directness: Directness
+    quote: str = Field(min_length=1)
+    note: str = ""
+    by: str
+    at: str
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, v: str) -> str:
+        if not KEY_RE.match(v):
+            raise ValueError("must be a references.bib key (letters, digits, _:.-)")
+        return v
+
+
+class DomainRating(Record):
+    levels: int = Field(default=0, ge=0, le=2)
+    reason: str = ""
+
+
+class Downgrades(Record):
+    risk_of_bias: DomainRating = DomainRating()
+    inconsistency: DomainRating = DomainRating()
+    indirectness: DomainRating = DomainRating()
+    imprecision: DomainRating = DomainRating()
+    publication_bias: DomainRating = DomainRating()
+
+
+class Upgrades(Record):
+    large_effect: DomainRating = DomainRating()
+    dose_response: DomainRating = DomainRating()
+    plausible_confounding: DomainRating = DomainRating()
+
+
+class Grade(Record):
+    """GRADE certainty for one claim's body of evidence, with every reason."""
+
+    start: Certainty
+    start_reason: str = ""
+    downgrades: Downgrades = Downgrades()
+    upgrades: Upgrades = Upgrades()
+    proposed: Certainty
+    certainty: Certainty
+    override_justification: str = ""
+    note: str = ""
+    by: str
+    at: str
+
+
+class Verdict(Record):
+    value: VerdictValue
+    overstated: bool = False
+    reason: str = ""
+    by: str
+    at: str
+
+
+class Assessment(Record):
+    """One reviewer's independent judgement of a claim (dual review)."""
+
+    grade: Grade | None = None
+    verdict: Verdict | None = None
+
+
+class Resolution(Record):
+    by: str
+    at: str
+    note: str = Field(min_length=1)
+
+
+class Claim(Record):
+    """One checkable claim of the article, with its anchor and every judgement about it."""
+
+    schema_version: int = SCHEMA_VERSION
+    id: str
+    revision: int = Field(default=1, ge=1)
+    section: str
+    text: str = Field(min_length=1)
+    anchor: Anchor
+    flags: list[Flag] = []
+    parent: str | None = None
+    origin: Origin = "extracted"
+    status: Status = "to-do"
+    drop_reason: str = ""
+    searched: list[str] = []
+    no_studies_found: bool = False
+    links: list[Link] = []
+    assessments: dict[str, Assessment] = {}
+    grade: Grade | None = None
+    verdict: Verdict | None = None
+    not_testable_reason: str = ""
+    resolution: Resolution | None = None
+    statement: str = ""
+    history: list[HistoryEntry] = []
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not CLAIM_ID_RE.match(v):
+            raise ValueError("claim ids look like 'sleep-04' or 'sleep-04a'")
+        return v
+
+    @property
+    def certainty(self) -> str | None:
+        return self.grade.certainty if self.grade else None
+
+    def logged(self, by: str, action: str, detail: str = "", **update: object) -> Claim:
+        """A copy with ``update`` applied and one more history entry (who, what, when)."""
+        entry = HistoryEntry(at=now(), by=by, action=action, detail=detail)
+        return self.model_copy(update={**update, "history": [*self.history, entry]})
+
+
+class Section(Record):
+    slug: str
+    heading: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class ReviewMeta(Record):
+    """``evidence/<slug>/review.yaml``: the article under review and its snapshot."""
+
+    schema_version: int = SCHEMA_VERSION
+    slug: str
+    title: str
+    source: str
+    media_type: str
+    retrieved: str
+    sha256: str
+    snapshot: str = "article.txt"
+    sections: list[Section] = []
+    segmenter: str = ""
+    methods: str = ""
+    reviewers: list[str] = []
+    revision: int = Field(default=1, ge=1)
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG_RE.match(v):
+            raise ValueError("review slugs are lower-case letters, digits and '-'")
+        return v
+
+
+class Effect(Record):
+    outcome: str
+    measure: str
+    value: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    text: str = ""
+
+
+class RiskOfBiasRecord(Record):
+    overall: RiskOfBias
+    reasons: str = Field(min_length=1)
+    domains: dict[str, RiskOfBias] = {}
+
+
+class Study(Record):
+    """``evidence/studies/<key>.yaml``: the appraisal of one study, shared by all claims."""
+
+    schema_version: int = SCHEMA_VERSION
+    key: str
+    revision: int = Field(default=1, ge=1)
+    design: Design
+    review_of: list[Design] = []
+    population: str
+    intervention: str
+    intervention_category: InterventionCategory
+    comparator: str = ""
+    outcomes: list[str] = []
+    n: int | None = Field(default=None, ge=0)
+    n_unit: Literal["participants", "studies"] = "participants"
+    effects: list[Effect] = []
+    risk_of_bias: RiskOfBiasRecord
+    funding: str = ""
+    finding: str = ""
+    appraised_by: str
+    appraised_at: str
+    history: list[HistoryEntry] = []
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, v: str) -> str:
+        if not KEY_RE.match(v):
+            raise ValueError("must be a references.bib key (letters, digits, _:.-)")
+        return v
+
+
+class ScreeningDecision(Record):
+    id: str
+    title: str = ""
+    year: int | None = None
+    decision: Literal["include", "exclude", "maybe"]
+    reason: str = ""
+    by: str
+    at: str
+
+
+class SearchRun(Record):
+    query: str
+    source: str
+    date: str
+    count: int = Field(ge=0)
+    ids: list[str] = []
+    note: str = ""
+
+
+class Screening(Record):
+    """``evidence/<slug>/screening/<claim>.yaml``: searches and screening decisions."""
+
+    schema_version: int = SCHEMA_VERSION
+    claim: str
+    revision: int = Field(default=1, ge=1)
+    searches: list[SearchRun] = []
+    decisions: list[ScreeningDecision] = []
+
+
+MODELS: dict[str, type[Record]] = {
+    "review": ReviewMeta,
+    "claim": Claim,
+    "study": Study,
+    "screening": Screening,
+}

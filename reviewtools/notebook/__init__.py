@@ -1,0 +1,19 @@
+"""A face: helpers and widgets for the review notebooks, over the Review facade.
+
+May import everything, including :mod:`reviewtools.review`; no stage imports it.
+"""
+
+from reviewtools.notebook.helpers import (
+    candidate_search,
+    claims_of,
+    find_root,
+    open_shipped,
+    references,
+    searches_made,
+    section_claims,
+    section_figure,
+    section_keys,
+)
+
+__all__ = ["candidate_search", "claims_of", "find_root", "open_shipped", "references",
+           "searches_made", "section_claims", "section_figure", "section_keys"]

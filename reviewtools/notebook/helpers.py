@@ -1,0 +1,100 @@
+"""Helpers the notebooks call, so no logic lives only in a notebook.
+
+>>> from reviewtools import notebook as nb
+>>> review = nb.open_shipped("foot-massage")        # doctest: +SKIP
+>>> nb.section_claims(review, "sleep")               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from reviewtools.errors import NetworkError, NotFoundError, ReviewToolsError
+from reviewtools.literature import bib
+from reviewtools.review import Review, open_review
+from reviewtools.settings import Settings
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The repository root: ``$REVIEWTOOLS_ROOT``, else the nearest folder above the current
+    one that holds ``evidence/``."""
+    env = os.environ.get("REVIEWTOOLS_ROOT")
+    if env:
+        return Path(env)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "evidence").is_dir():
+            return folder
+    raise NotFoundError("no evidence/ folder found above the current directory",
+                        hint="set REVIEWTOOLS_ROOT to the repository root")
+
+
+def open_shipped(slug: str, *, offline: bool | None = None) -> Review:
+    """Open a review in this repository (notebooks run offline unless told otherwise)."""
+    off = offline if offline is not None else os.environ.get("REVIEWTOOLS_OFFLINE", "1") != "0"
+    settings = Settings.from_env(root=find_root(), offline=off)
+    return open_review(slug, settings=settings)
+
+
+def section_claims(review: Review, section: str) -> pd.DataFrame:
+    """The section's claims with their anchored text and flags."""
+    df = review.claims()
+    df = df[df["section"] == section]
+    return df[["id", "text", "start", "end", "flags", "parent", "status"]].reset_index(drop=True)
+
+
+def claims_of(review: Review, ids: list[str]) -> pd.DataFrame:
+    """Claims ``ids`` (in that order) with their text, flags, verdict and certainty."""
+    df = review.claims().set_index("id")
+    cols = [c for c in ("section", "text", "flags", "status", "verdict", "certainty",
+                        "overstated") if c in df.columns]
+    return df.loc[[i for i in ids if i in df.index], cols]
+
+
+def section_figure(review: Review, section: str):  # noqa: ANN201 - matplotlib Figure
+    """The section's certainty-by-verdict figure (see :mod:`reviewtools.export.figures`)."""
+    from reviewtools.export.figures import section_figure as draw
+    return draw(review, section)
+
+
+def references(review: Review, keys: list[str] | None = None) -> pd.DataFrame:
+    """The references.bib records (title, year, DOI, PMID, verification) for ``keys``."""
+    entries = bib.entries(review.settings.bib_path)
+    keys = keys if keys is not None else sorted(
+        {lk.key for c in review.load_claims() for lk in c.links})
+    rows = [{"key": k, "title": entries[k].get("title", ""), "year": entries[k].get("year", ""),
+             "doi": entries[k].get("doi", ""), "pmid": entries[k].get("pmid", ""),
+             "verified": entries[k].get("verified", "")} for k in keys if k in entries]
+    return pd.DataFrame(rows, columns=["key", "title", "year", "doi", "pmid", "verified"])
+
+
+def section_keys(review: Review, section: str) -> list[str]:
+    return sorted({lk.key for c in review.load_claims() if c.section == section
+                   for lk in c.links})
+
+
+def candidate_search(review: Review, claim_id: str) -> pd.DataFrame:
+    """Run the claim's candidate search; offline without a cached answer, say so and show
+    the verified records already linked to the claim instead (never a made-up response)."""
+    try:
+        from reviewtools.literature.search import search_candidates
+    except ImportError:  # pragma: no cover - literature layer not installed
+        search_candidates = None
+    if search_candidates is not None:
+        try:
+            return search_candidates(review, claim_id)
+        except (NetworkError, ReviewToolsError) as exc:
+            print(f"Live search unavailable ({exc}).")
+    print("Showing the verified records linked to this claim in the evidence files.")
+    keys = sorted({lk.key for lk in review.claim(claim_id).links})
+    return references(review, keys)
+
+
+def searches_made(review: Review, section: str) -> pd.DataFrame:
+    """The searches recorded for claims with no studies found."""
+    rows = [{"claim": c.id, "search": s} for c in review.load_claims()
+            if c.section == section for s in c.searched]
+    return pd.DataFrame(rows, columns=["claim", "search"])

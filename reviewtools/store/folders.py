@@ -1,0 +1,94 @@
+"""Where a review's files live, and reading them: the review folder and the study records.
+
+>>> from reviewtools.settings import Settings                 # doctest: +SKIP
+>>> folder = ReviewFolder("foot-massage", Settings.from_env())  # doctest: +SKIP
+>>> [c.id for c in folder.load_claims()][:3]                    # doctest: +SKIP
+
+Every stage reads a review through a :class:`ReviewFolder`; the
+:class:`reviewtools.review.Review` facade adds the verbs that change it.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from reviewtools.errors import NotFoundError
+from reviewtools.model.records import Claim, ReviewMeta, Study
+from reviewtools.settings import Settings
+from reviewtools.store.cache import load_many
+from reviewtools.store.files import check_claim_id, check_key, check_slug, load_record, save_record
+
+
+def review_dir(settings: Settings, slug: str) -> Path:
+    """``<root>/evidence/<slug>``: the folder of review ``slug``."""
+    return settings.evidence_dir / check_slug(slug)
+
+
+def list_reviews(settings: Settings) -> list[str]:
+    """The slugs of every review under ``settings.evidence_dir``, sorted."""
+    root = settings.evidence_dir
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "review.yaml").is_file())
+
+
+class ReviewFolder:
+    """One review on disk: its metadata, snapshot and claim files (read, and saved one by one)."""
+
+    def __init__(self, slug: str, settings: Settings) -> None:
+        self.slug = check_slug(slug)
+        self.settings = settings
+        self.path = review_dir(settings, slug)
+        self.claims_dir = self.path / "claims"
+
+    @cached_property
+    def meta(self) -> ReviewMeta:
+        return load_record(self.path / "review.yaml", ReviewMeta)
+
+    @cached_property
+    def snapshot(self) -> str:
+        return (self.path / self.meta.snapshot).read_text(encoding="utf-8")
+
+    def claim_path(self, claim_id: str) -> Path:
+        return self.claims_dir / f"{check_claim_id(claim_id)}.yaml"
+
+    def claim(self, claim_id: str) -> Claim:
+        """The claim ``claim_id``; :class:`NotFoundError` if this review has none."""
+        path = self.claim_path(claim_id)
+        if not path.is_file():
+            raise NotFoundError(f"no claim '{claim_id}' in review '{self.slug}'")
+        return load_record(path, Claim)
+
+    def claim_ids(self) -> set[str]:
+        return {p.stem for p in self.claims_dir.glob("*.yaml")}
+
+    def load_claims(self, *, include_dropped: bool = True) -> list[Claim]:
+        """Every claim in article order (a split part after its parent's start)."""
+        claims = load_many(sorted(self.claims_dir.glob("*.yaml")), Claim, self.settings)
+        claims.sort(key=lambda c: (c.anchor.start, c.parent is not None, c.id))
+        return [c for c in claims if include_dropped or c.status != "dropped"]
+
+    def save(self, claim: Claim, *, create: bool = False) -> Claim:
+        """Save one claim atomically; refused if someone else saved it first."""
+        return save_record(self.claim_path(claim.id), claim, create=create)
+
+
+def study_path(settings: Settings, key: str) -> Path:
+    """``<root>/evidence/studies/<key>.yaml``: where the appraisal of ``key`` lives."""
+    return settings.studies_dir / f"{check_key(key)}.yaml"
+
+
+def load_study(key: str, settings: Settings) -> Study:
+    """The appraisal of study ``key``; :class:`NotFoundError` if it has none yet."""
+    path = study_path(settings, key)
+    if not path.is_file():
+        raise NotFoundError(f"study '{key}' has not been appraised",
+                            hint=f"record it with rt.appraise('{key}', ...)")
+    return load_record(path, Study)
+
+
+def load_studies(settings: Settings) -> dict[str, Study]:
+    """Every appraised study, keyed by its bib key."""
+    paths = sorted(settings.studies_dir.glob("*.yaml"))
+    return {s.key: s for s in load_many(paths, Study, settings)}
