@@ -3,6 +3,7 @@
 
     python3 dev.py review   # create .venv, install, rebuild the shipped review's exports
     python3 dev.py test     # create .venv, install test tools, run the whole test suite
+    python3 dev.py lab      # JupyterLab on notebooks/ (with --allow-root when run as root)
 
 The virtual environment lives in .venv/ (ignored by git) and is reinstalled only
 when pyproject.toml changes.
@@ -82,8 +83,15 @@ def test() -> int:
     return code
 
 
+def lab() -> int:
+    """JupyterLab on notebooks/ (root needs --allow-root)."""
+    ensure_venv(None)
+    extra = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    return run(BIN / "jupyter", "lab", "notebooks/", *extra, *sys.argv[2:], check=False)
+
+
 if __name__ == "__main__":
-    tasks = {"review": review, "test": test}
+    tasks = {"review": review, "test": test, "lab": lab}
     if len(sys.argv) < 2 or sys.argv[1] not in tasks:
         sys.exit(f"usage: python3 dev.py {{{'|'.join(tasks)}}} [pytest args]")
     sys.exit(tasks[sys.argv[1]]())

@@ -1,7 +1,7 @@
 """reviewtools: review the claims of an uncited article against the published evidence.
 
 >>> import reviewtools as rt
->>> review = rt.open_review("foot-massage")          # doctest: +SKIP
+>>> review = rt.open_review("sauna")                  # doctest: +SKIP
 >>> review.claims()                                   # doctest: +SKIP
 
 The sub-packages are the pipeline, each importing only the ones before it:
@@ -23,6 +23,7 @@ _PUBLIC = {
     "Review": "reviewtools.review:Review",
     "open_review": "reviewtools.review:open_review",
     "extract_review": "reviewtools.review:extract_review",
+    "new_review": "reviewtools.review:new_review",
     "list_reviews": "reviewtools.store.folders:list_reviews",
     "Settings": "reviewtools.settings:Settings",
     "appraise": "reviewtools.appraisal.studies:appraise",

@@ -53,6 +53,11 @@ class ConflictError(ReviewToolsError):
     exit_code = 3
 
 
+class ClaimMismatchError(ConflictError):
+    """A decision names a claim whose recorded text is not the text the caller was written for
+    (a notebook copied from another review, or an article edited since)."""
+
+
 class NotFoundError(ReviewToolsError, LookupError):
     """A review, claim, study or reference key does not exist."""
 

@@ -1,7 +1,7 @@
 """The Review facade: one article's review, with every verb a reviewer uses.
 
 >>> import reviewtools as rt
->>> review = rt.open_review("foot-massage")      # doctest: +SKIP
+>>> review = rt.open_review("sauna")             # doctest: +SKIP
 >>> review.claims().head()                       # doctest: +SKIP
 
 :class:`Review` composes the pipeline stages: it loads records through
@@ -12,6 +12,7 @@ judgements), and saves what comes back. No stage imports this module.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,19 +22,20 @@ from reviewtools.article.importing import ArticleText, load_article
 from reviewtools.claims import edits
 from reviewtools.claims.detection import sections_of
 from reviewtools.claims.reconcile import ExtractReport, reconcile
-from reviewtools.errors import NotFoundError
+from reviewtools.errors import ClaimMismatchError, InputError, NotFoundError
 from reviewtools.grading import judgements
 from reviewtools.literature import bib
-from reviewtools.model.records import Claim, ReviewMeta, Section, Study
+from reviewtools.model.protocol import Protocol, draft_protocol
+from reviewtools.model.records import Claim, ReviewMeta, Section, Study, now
 from reviewtools.settings import Settings
-from reviewtools.store.files import atomic_write_text, load_record, save_record
+from reviewtools.store.files import atomic_write_text, check_claim_id, load_record, save_record
 from reviewtools.store.folders import ReviewFolder, list_reviews, load_study, review_dir
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["CLAIM_COLUMNS", "ExtractReport", "Review", "claim_row", "extract_review",
-           "list_reviews", "open_review", "review_dir"]
+           "list_reviews", "new_review", "open_review", "review_dir", "write_protocol"]
 
 CLAIM_COLUMNS = ["id", "section", "text", "start", "end", "flags", "parent", "status", "verdict",
                  "certainty", "overstated", "keys"]
@@ -55,7 +57,57 @@ class Review(ReviewFolder):
 
     Every change goes through :func:`reviewtools.store.files.save_record`, so it is
     atomic and refused if someone else saved the same claim first.
+
+    A notebook binds the review to the claims it was written for (:meth:`bind`): from
+    then on a decision on a claim whose recorded text differs, or on a claim the notebook
+    does not list, is refused before anything is written.
     """
+
+    def __init__(self, slug: str, settings: Settings) -> None:
+        super().__init__(slug, settings)
+        self.expected: dict[str, str] | None = None
+
+    def bind(self, claims: Mapping[str, str]) -> Review:
+        """Declare the claims (id -> text) the calling notebook decides on; returns self.
+
+        Every listed claim that exists must have exactly that text (claims a split or an
+        add will create may be missing yet); :class:`ClaimMismatchError` names both texts.
+        """
+        expected = {check_claim_id(cid): " ".join(text.split()) for cid, text in claims.items()}
+        for cid, text in expected.items():
+            if self.claim_path(cid).is_file():
+                self._check_text(self.claim(cid), text)
+        self.expected = expected
+        return self
+
+    def _check_text(self, claim: Claim, text: str) -> None:
+        recorded = " ".join(claim.text.split())
+        if recorded != text:
+            raise ClaimMismatchError(
+                f"claim {claim.id} of review '{self.slug}' reads {recorded[:120]!r}, but this "
+                f"notebook was written for {text[:120]!r}; nothing was written",
+                hint="open the review the notebook was made for, or regenerate the notebook")
+
+    def _check_new(self, claim: Claim) -> Claim:
+        """A claim about to be created: when bound, it must be listed with that text."""
+        if self.expected is not None:
+            if claim.id not in self.expected:
+                raise ClaimMismatchError(
+                    f"this notebook does not list claim {claim.id} ({claim.text[:80]!r}), which "
+                    "this edit would create; nothing was written")
+            self._check_text(claim, self.expected[claim.id])
+        return claim
+
+    def decide_on(self, claim_id: str) -> Claim:
+        """The claim ``claim_id``, checked against the bound texts before a decision."""
+        claim = self.claim(claim_id)
+        if self.expected is not None:
+            if claim_id not in self.expected:
+                raise ClaimMismatchError(
+                    f"claim {claim_id} is not one of the claims this notebook was written for "
+                    f"({', '.join(self.expected)}); nothing was written")
+            self._check_text(claim, self.expected[claim_id])
+        return claim
 
     def __repr__(self) -> str:
         return f"<Review {self.slug!r}: {len(self.load_claims())} claims>"
@@ -79,12 +131,14 @@ class Review(ReviewFolder):
         """Add a claim the extractor missed; ``text`` must occur in the snapshot."""
         claim = edits.added_claim(self.snapshot, text, self.meta.sections, self.claim_ids(),
                                   by=by, section=section, occurrence=occurrence)
-        return self.save(claim, create=True)
+        return self.save(self._check_new(claim), create=True)
 
     def split(self, claim_id: str, parts: list[str], *, by: str) -> list[Claim]:
         """Split a compound claim into atomic sub-claims, each anchored to its own span."""
         made = []
-        for sub in edits.split_parts(self.claim(claim_id), parts, self.snapshot, by=by):
+        subs = [self._check_new(s) for s in edits.split_parts(self.decide_on(claim_id), parts,
+                                                               self.snapshot, by=by)]
+        for sub in subs:
             path = self.claim_path(sub.id)
             if path.exists():
                 existing = load_record(path, Claim)
@@ -96,53 +150,55 @@ class Review(ReviewFolder):
 
     def merge(self, claim_ids: list[str], *, by: str) -> Claim:
         """Merge adjacent claims into one spanning them; the originals are marked dropped."""
-        claims = [self.claim(i) for i in claim_ids]
-        merged = self.save(edits.merged_claim(claims, self.snapshot, self.claim_ids(), by=by),
-                           create=True)
+        claims = [self.decide_on(i) for i in claim_ids]
+        merged = edits.merged_claim(claims, self.snapshot, self.claim_ids(), by=by)
+        merged = self.save(self._check_new(merged), create=True)
         for c in sorted(claims, key=lambda c: c.anchor.start):
             self.drop(c.id, reason=f"merged into {merged.id}", by=by)
         return merged
 
     def drop(self, claim_id: str, *, reason: str, by: str) -> Claim:
         """Mark a claim as not a claim (kept on disk with the reason, never deleted)."""
-        claim = self.claim(claim_id)
+        claim = self.decide_on(claim_id)
         return self._changed(claim, edits.dropped(claim, reason=reason, by=by))
 
     # ---- judgements (reviewtools.appraisal, reviewtools.grading.judgements) -------------
     def appraise(self, key: str, **kw: object) -> Study:
         """Appraise study ``key`` (in references.bib) with this review's settings."""
-        return appraise_study(key, settings=self.settings, **kw)
+        return appraise_study(key, settings=self.settings, protocol=self.protocol_or_none(),
+                              **kw)
 
     def link(self, claim_id: str, key: str, **kw: object) -> Claim:
         """Link study ``key`` to a claim: ``stance``, ``outcome``, ``quote``, ``by``, ..."""
-        claim = self.claim(claim_id)
+        claim = self.decide_on(claim_id)
         keys = bib.entries(self.settings.bib_path)
         return self._changed(claim, links_stage.link(claim, key, bib_keys=keys, **kw))
 
     def grade(self, claim_id: str, **kw: object) -> Claim:
         """Record a GRADE judgement: ``by``, ``downgrades``, ``upgrades``, ``certainty``..."""
-        claim = self.claim(claim_id)
+        claim = self.decide_on(claim_id)
         studies = {lk.key: load_study(lk.key, self.settings) for lk in claim.links}
-        return self._changed(claim, judgements.grade(claim, studies, **kw))
+        return self._changed(claim, judgements.grade(claim, studies, protocol=self.protocol,
+                                                     **kw))
 
     def verdict(self, claim_id: str, value: str, **kw: object) -> Claim:
         """Record a verdict: ``by``, ``reason``, optional ``overstated``."""
-        claim = self.claim(claim_id)
+        claim = self.decide_on(claim_id)
         return self._changed(claim, judgements.verdict(claim, value, **kw))
 
     def resolve(self, claim_id: str, **kw: object) -> Claim:
         """Settle a disputed claim: ``accept`` (a reviewer), ``by``, ``note``."""
-        claim = self.claim(claim_id)
+        claim = self.decide_on(claim_id)
         return self.save(judgements.resolve(claim, **kw))
 
     def no_studies(self, claim_id: str, **kw: object) -> Claim:
         """Record that the ``searches`` found no study for a claim: ``searches``, ``by``."""
-        claim = self.claim(claim_id)
+        claim = self.decide_on(claim_id)
         return self._changed(claim, judgements.record_no_studies(claim, **kw))
 
     def set_statement(self, claim_id: str, text: str, **kw: object) -> Claim:
         """Store the writer's final evidence statement: ``by``."""
-        claim = self.claim(claim_id)
+        claim = self.decide_on(claim_id)
         return self._changed(claim, judgements.set_statement(claim, text, **kw))
 
 
@@ -189,7 +245,8 @@ def _write_review(path: Path, article: ArticleText, sections: list[Section], slu
                       media_type=article.media_type, retrieved=article.retrieved,
                       sha256=article.sha256, sections=sections,
                       segmenter="pysbd " + _pysbd_version(),
-                      methods=old.methods if old else "", reviewers=old.reviewers if old else [])
+                      methods=old.methods if old else "", reviewers=old.reviewers if old else [],
+                      url=old.url if old else "")
     if old and (old.sha256 == meta.sha256 and old.sections == meta.sections):
         return  # same article: keep the original retrieval date
     path.mkdir(parents=True, exist_ok=True)
@@ -213,3 +270,43 @@ def _write_bytes(path: Path, data: bytes) -> None:
 def _pysbd_version() -> str:
     from importlib.metadata import version
     return version("pysbd")
+
+
+# ---- a new review ---------------------------------------------------------------------------
+
+def write_protocol(review: ReviewFolder, intervention: str, *, by: str) -> Protocol | None:
+    """Write a draft protocol for ``review`` unless it has one; returns what was written."""
+    if review.has_protocol():
+        return None
+    protocol = draft_protocol(review.slug, intervention, reviewer=by, written=now()[:10],
+                              article_title=review.meta.title)
+    return save_record(review.protocol_path, protocol, create=True)
+
+
+def set_url(review: ReviewFolder, url: str) -> ReviewMeta:
+    """Record where the article was published (used by the exports); '' clears it."""
+    if url and not url.startswith(("https://", "http://")):
+        raise InputError(f"the article's URL must be an http(s) address, not {url[:80]!r}")
+    meta = review.meta
+    if meta.url == url:
+        return meta
+    updated = save_record(review.path / "review.yaml", meta.model_copy(update={"url": url}))
+    review.__dict__.pop("meta", None)
+    return updated
+
+
+def new_review(source: str, slug: str, *, settings: Settings, intervention: str,
+               url: str | None = None, title: str | None = None,
+               by: str = "extractor") -> ExtractReport:
+    """Start a review: snapshot and extract ``source`` (as ``extract`` does), record the
+    article's original ``url``, and write a draft protocol to fill in (kept if present)."""
+    if not intervention.strip():
+        raise InputError("name the article's intervention (--intervention), e.g. 'sauna bathing'")
+    report = extract_review(source, slug, settings=settings, by=by, title=title)
+    folder = ReviewFolder(slug, settings)
+    if url is None and source.startswith(("http://", "https://")):
+        url = source
+    if url is not None:
+        set_url(folder, url)
+    write_protocol(folder, intervention.strip(), by=settings.reviewer or by)
+    return report

@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 FIXTURES = SHARED / "fixtures"
 ARTICLE = SHARED / "source" / "foot-massage-benefits.txt"
+PROTOCOL = REPO / "evidence" / "foot-massage" / "protocol.yaml"  # the shipped review's protocol
 
 # Synthetic, clearly fake bib entries used only to exercise grading logic in tests.
 TEST_BIB = textwrap.dedent("""\
@@ -75,6 +76,7 @@ def review(settings):
     """The shipped article extracted into an empty root, with a small synthetic bib."""
     extract_review(str(ARTICLE), "foot-massage", settings=settings)
     settings.bib_path.write_text(TEST_BIB, encoding="utf-8")
+    shutil.copy(PROTOCOL, settings.evidence_dir / "foot-massage" / "protocol.yaml")
     return open_review("foot-massage", settings=settings)
 
 

@@ -6,8 +6,9 @@ needs ``replace=True`` and is written to the study's history.
 
 from __future__ import annotations
 
-from reviewtools.errors import ConflictError, NotFoundError
+from reviewtools.errors import ConflictError, InputError, NotFoundError
 from reviewtools.literature import bib
+from reviewtools.model.protocol import Protocol
 from reviewtools.model.records import Effect, HistoryEntry, RiskOfBiasRecord, Study, now
 from reviewtools.settings import Settings
 from reviewtools.store.files import load_record, save_record
@@ -17,9 +18,20 @@ from reviewtools.store.folders import study_path
 def appraise(key: str, *, by: str, design: str, population: str, intervention: str,
              intervention_category: str, risk_of_bias: str, rob_reasons: str,
              settings: Settings | None = None, replace: bool = False,
-             effects: list[dict] | None = None, **fields: object) -> Study:
-    """Create or update the appraisal of the study ``key`` (which must be in references.bib)."""
+             effects: list[dict] | None = None, protocol: Protocol | None = None,
+             **fields: object) -> Study:
+    """Create or update the appraisal of the study ``key`` (which must be in references.bib).
+
+    ``intervention_category`` names what the study tested in the words of the review's
+    ``protocol``: its intervention, one of its related interventions (or a synonym), or
+    'other'; the protocol says how that relates to the question.
+    """
     settings = settings or Settings.from_env()
+    if protocol is not None and not protocol.is_named(intervention_category):
+        raise InputError(f"{key}: intervention_category {intervention_category!r} is not in the "
+                         f"protocol of review '{protocol.review}'; use one of "
+                         + ", ".join(repr(n) for n in [*protocol.intervention_names(), "other"])
+                         + " (or add it to the protocol's related interventions)")
     if key not in bib.entries(settings.bib_path):
         raise NotFoundError(f"'{key}' is not in {settings.bib_path}",
                             hint="add it with `reviewtools cite ID` first")

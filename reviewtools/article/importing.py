@@ -145,9 +145,33 @@ def is_heading_line(line: str) -> bool:
     return 0 < len(words) <= _HEADING_MAX_WORDS and line.rstrip()[-1] not in ".!?:;,\"'”)"
 
 
+_CONTINUES = re.compile(r"(,|;|\b(a|an|the|of|and|or|to|in|on|for|with|as|by|from|that|than|"
+                       r"is|are|was|were|be|been|has|have|its|their|this|these))$", re.IGNORECASE)
+_SENTENCE_END = ".!?:\"'”)"
+
+
+def _continues(line: str, nxt: str) -> bool:
+    """True if ``nxt`` carries on the sentence of ``line`` (a hard-wrapped paragraph)."""
+    if not line or line[-1] in _SENTENCE_END:
+        return False
+    return nxt[:1].islower() or bool(_CONTINUES.search(line))
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Join hard-wrapped lines: a line that ends mid-sentence and a next line that carries it
+    on (starts in lower case, or follows a comma or a function word) are one line."""
+    out: list[str] = []
+    for line in lines:
+        if out and line and _continues(out[-1], line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
 def plain_blocks(text: str) -> list[Block]:
     lines = [_clean(x) for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = [x for x in lines if x]
+    lines = unwrap([x for x in lines if x])
     blocks: list[Block] = []
     for i, line in enumerate(lines):
         if i == 0 and is_heading_line(line):

@@ -36,15 +36,21 @@ EVIDENCE_APPEAL = [
     r"\bincreasingly recognized\b",
     r"\b(experts|scientists|doctors) (agree|say|recommend)\b",
     r"\b(recent )?advancements? in [\w ]+ (show|shows|suggest|suggests)\b",
-    r"\bneuroimaging research\b",
-    r"\bsupported by (both )?empirical evidence\b",
+    # "<kind of> research/studies", e.g. "imaging research", "laboratory studies"
+    r"\b(imaging|neuroimaging|laboratory|medical|scientific|clinical|recent|new) (research|studies"
+    r"|findings|trials) (also |now )?(show|shows|suggest|suggests|indicate|indicates|reveal|"
+    r"reveals|confirm|confirms|demonstrate|demonstrates|point|points)\b",
+    r"\bsupported by\b[\w ,]{0,40}\b(evidence|research|studies|science|trials)\b",
+    r"\b(studies|research|science|evidence) (has|have) (found|shown|proven|confirmed)\b",
+    r"\baccording to (research|studies|science|experts|doctors)\b",
 ]
 CITATION = re.compile(r"\[\d+\]|\(\s*[A-Z][A-Za-z-]+(?: et al\.?)?,? \d{4}\)|doi\.org|10\.\d{4,}/"
                       r"|https?://|\bPMID\b")
 PROMOTIONAL = [
     r"\bas (practiced|practised|offered|provided) (at|by)\b",
-    r"\b(best|top|leading|premier) (massage|spa|salon|clinic)\b",
-    r"\b[A-Z][A-Za-z]+ (Massage|Spa|Wellness|Clinic)\b(?: & [A-Z]\w+)?",
+    r"\b(best|top|leading|premier|award-winning) (spa|salon|clinic|studio|centre|center|"
+    r"therapists?|practitioners?|services?|treatments?|products?|brand)\b",
+    r"\b[A-Z][A-Za-z]+ (Spa|Salon|Studio|Wellness|Clinic|Centre|Center)\b(?: & [A-Z]\w+)?",
     r"\b(book|call|visit) (now|today|us)\b",
     r"\b(discount|promo code|special offer)\b",
     r"[®™]",
@@ -53,11 +59,16 @@ HEDGES = r"\b(may|might|could|can|possibly|potentially|suggests?|appears?|likely
 STRONG = (r"\b(research|studies|trials|evidence) (also )?(indicates?|shows?)\b"
           r"|\b(has|have) been (shown|demonstrated)|\bdemonstrat|\bproven\b|\bclinically recogni"
           r"|\bis achieved\b|\bresults? in\b|\beffective\b|\bsignificant\b|\bmeasurable\b")
-MECHANISTIC = (r"\b(parasympathetic|sympathetic|autonomic|receptors?|pathways?|gate control|"
-               r"neurochemical|serotonin|endorphins?|cortisol|limbic|oxygenation|perfusion|"
-               r"inflammatory|vascular)\b")
-VAGUE = (r"\b(wellness|well-being|wellbeing|holistic|resilience|inner freedom|balance|self-healing"
-         r"|autonomy|empowers?|equilibrium)\b")
+# General vocabularies (not any one article's words): physiology that explains an effect,
+# and wellness words that name no measurable outcome.
+MECHANISTIC = (r"\b(parasympathetic|sympathetic|autonomic|nervous system|receptors?|pathways?|"
+               r"gate control|neurochemical|neurotransmitters?|serotonin|dopamine|endorphins?|"
+               r"oxytocin|melatonin|hormones?|cortisol|limbic|oxygenation|perfusion|"
+               r"inflammatory|vascular|vasodilat\w*|blood vessels?|heat[- ]shock|metabolic|"
+               r"cellular|molecular|oxidative|mitochondria\w*)\b")
+VAGUE = (r"\b(wellness|well-being|wellbeing|holistic|resilience|inner \w+|balance|self-healing"
+         r"|autonomy|empowers?|equilibrium|harmony|vitality|rejuvenat\w*|revitali[sz]\w*"
+         r"|detox\w*)\b")
 META_DISCOURSE = [
     r"\b(following|next|below|later) (discussion|section|sections|paragraphs?)\b",
     r"\bin this (article|post|guide|blog)\b",
@@ -120,7 +131,7 @@ def is_claim(text: str) -> bool:
 
 
 def section_slug(heading: str, taken: set[str]) -> str:
-    """A short slug for a heading: its first distinctive word ('Deeper, More Restful Sleep' ->
+    """A short slug for a heading: its first distinctive word ('Better, Deeper Sleep' ->
     'sleep'), made unique against ``taken``."""
     filler = {"better", "deeper", "more", "restful", "your", "whole", "body", "benefits",
               "benefit", "relief", "boost", "and", "the", "for", "of", "with", "how", "why",

@@ -103,8 +103,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from reviewtools.literature.search import search_candidates
     from reviewtools.review import open_review
     review = open_review(args.review, settings=settings)
-    df = search_candidates(review, args.claim, sources=args.source or ("pubmed", "europepmc"),
-                           limit=args.limit, settings=settings)
+    df = search_candidates(review, args.claim, sources=args.source or None,
+                           limit=args.limit, settings=settings, query=args.query)
     _show(df, args.format, ["id", "year", "design", "in_bib", "decision", "title"],
           {"title": 70})
     return 0
@@ -198,14 +198,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser("search", parents=[common], help="search PubMed / Europe PMC for a "
                        "claim's candidate studies",
-                       description="Build a query from the claim (intervention synonyms AND "
-                       "its outcome terms), search, merge duplicates, mark records already in "
-                       "references.bib, and record the search in the claim's screening file.")
+                       description="Build a query from the review's protocol and the claim "
+                       "(intervention terms AND the protocol's other concept blocks AND the "
+                       "claim's outcome terms), or run --query as given; search, merge "
+                       "duplicates, mark records already in references.bib, and record the "
+                       "search in the claim's screening file.")
     p.add_argument("claim", metavar="CLAIM_ID")
     p.add_argument("--review", required=True, metavar="SLUG")
     p.add_argument("--source", action="append", choices=["pubmed", "europepmc", "crossref",
                                                           "openalex"],
-                   help="service to search (repeatable; default: pubmed and europepmc)")
+                   help="service to search (repeatable; default: the protocol's sources)")
+    p.add_argument("--query", help="the query to run instead of the one the protocol gives "
+                   "(it is logged as run)")
     p.add_argument("--limit", type=int, default=20, help="records per source (default 20)")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.set_defaults(func=cmd_search)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from reviewtools import __version__
 from reviewtools.cli import export as export_commands
 from reviewtools.cli import literature as literature_commands
+from reviewtools.cli import new as new_commands
 from reviewtools.errors import ReviewToolsError
 from reviewtools.settings import Settings
 
@@ -122,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "article re-anchors existing claims and reports orphans; nothing is lost.")
     p.add_argument("source", help="file path or http(s) URL")
     p.add_argument("--review", required=True, metavar="SLUG", help="review name, e.g. "
-                   "foot-massage")
+                   "sauna")
     p.add_argument("--title", help="title to record (default: the article's own)")
     p.set_defaults(func=cmd_extract)
 
@@ -172,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load_extensions() -> None:
-    for register in (literature_commands.register, export_commands.register):
+    for register in (new_commands.register, literature_commands.register,
+                     export_commands.register):
         if register not in EXTENSIONS:
             EXTENSIONS.append(register)
 

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from reviewtools.errors import ExportError
+from reviewtools.model.protocol import Protocol
 from reviewtools.model.records import Claim, Study
 from reviewtools.store.cache import load_many
 from reviewtools.store.files import atomic_write_bytes
@@ -36,7 +37,7 @@ class ExportContext:
     base_url : where the summary will be published, for ClaimReview ``url``
         (None: relative ``summary.html#claim-ID`` links)
     intervention : wording of the intervention in drafted statements (None: from
-        the linked studies, else 'foot massage')
+        the linked studies as the protocol names them, else the protocol's intervention)
     """
 
     review: ReviewFolder
@@ -45,6 +46,11 @@ class ExportContext:
     base_url: str | None = None
     intervention: str | None = None
     figure_paths: dict[str, Path] | None = field(default=None, repr=False)
+
+    @cached_property
+    def protocol(self) -> Protocol | None:
+        """The review's protocol (None for a review written before protocols)."""
+        return self.review.protocol_or_none()
 
     @cached_property
     def claims(self) -> list[Claim]:
@@ -110,7 +116,7 @@ class ExportContext:
 
     def statement(self, claim: Claim) -> str:
         from reviewtools.export.wording import statement
-        return statement(claim, self.studies, self.intervention)
+        return statement(claim, self.studies, self.intervention, self.protocol)
 
     def path(self, name: str) -> Path:
         return self.out_dir / name

@@ -1,7 +1,7 @@
 """Figures: the evidence map and per-section certainty bars (matplotlib, Agg, no pyplot).
 
 >>> import reviewtools as rt                                  # doctest: +SKIP
->>> fig = section_figure(rt.open_review("foot-massage"), "sleep")   # doctest: +SKIP
+>>> fig = section_figure(rt.open_review("sauna"), "sleep")   # doctest: +SKIP
 
 Figures are built on :class:`matplotlib.figure.Figure` directly, so nothing touches
 pyplot's global state; saved files carry no timestamp (same data, same bytes).

@@ -3,8 +3,8 @@ ClaimReview JSON-LD and figures, all from the evidence folder.
 
 >>> import reviewtools as rt                                          # doctest: +SKIP
 >>> from reviewtools.export import export_review                      # doctest: +SKIP
->>> export_review(rt.open_review("foot-massage"), ["md", "html"])     # doctest: +SKIP
-[PosixPath('exports/foot-massage/summary.md'), ...]
+>>> export_review(rt.open_review("sauna"), ["md", "html"])     # doctest: +SKIP
+[PosixPath('exports/sauna/summary.md'), ...]
 
 Formats are the registry :data:`reviewtools.export.formats.FORMATS`; each has one writer
 function. Output is deterministic: the same evidence gives the same bytes.

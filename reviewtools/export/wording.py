@@ -14,8 +14,11 @@ very low   The evidence is very uncertain about the effect of X on Y.
 
 A reviewer's own statement (``claim.statement``) is stored and always preferred.
 
->>> draft_statement("low", "supports", "sleep quality")
-'Foot massage may improve sleep quality.'
+>>> draft_statement("low", "supports", "sleep quality", "yoga")
+'Yoga may improve sleep quality.'
+
+The intervention's name, and whether less of an outcome is better, come from the
+review's protocol (:class:`reviewtools.model.protocol.Protocol`) when one is given.
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from reviewtools.model.protocol import Protocol
 from reviewtools.model.records import Claim, Study
 
-DEFAULT_INTERVENTION = "foot massage"
+DEFAULT_INTERVENTION = "the intervention"  # when the review has no protocol
 DIRECTIONS = ("supports", "contradicts", "no effect", "mixed", "none")
 # Outcomes where the claimed benefit is a decrease ("reduces pain"), not an increase.
 LOWER_IS_BETTER = (
@@ -34,8 +38,6 @@ LOWER_IS_BETTER = (
     "stiffness", "nausea", "discomfort", "symptom", "agitation", "inflammation",
 )
 MAX_OUTCOMES = 3  # outcomes named in a drafted statement; the rest are counted
-CATEGORY_PHRASE = {"foot massage": "foot massage", "foot reflexology": "foot reflexology",
-                   "whole-body massage": "massage"}
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,15 @@ REDUCE = Verb("reduce", "reduces")
 IMPROVE = Verb("improve", "improves")
 
 
-def verb_for(outcome: str) -> Verb:
-    """``reduce`` for outcomes where less is better (pain, anxiety...), else ``improve``."""
+def verb_for(outcome: str, protocol: Protocol | None = None) -> Verb:
+    """``reduce`` for outcomes where less is better, else ``improve``.
+
+    The protocol's outcome direction decides when the outcome is one of its outcomes;
+    otherwise a general list of outcomes where less is better (pain, anxiety...).
+    """
+    named = protocol.outcomes_in(outcome) if protocol else []
+    if named:
+        return REDUCE if named[0].direction == "lower is better" else IMPROVE
     low = outcome.lower()
     return REDUCE if any(word in low for word in LOWER_IS_BETTER) else IMPROVE
 
@@ -120,7 +129,8 @@ def _named(outcomes: Sequence[str]) -> tuple[list[str], str]:
     return items[:MAX_OUTCOMES], f" (and {extra} other outcome{'s' if extra > 1 else ''})"
 
 
-def effect_clause(certainty: str, outcomes: Sequence[str], negative: bool = False) -> str:
+def effect_clause(certainty: str, outcomes: Sequence[str], negative: bool = False,
+                  protocol: Protocol | None = None) -> str:
     """'may improve sleep quality and reduce insomnia': one verb per group of outcomes.
 
     >>> effect_clause("moderate", ["sleep quality", "anxiety", "mood"])
@@ -128,7 +138,7 @@ def effect_clause(certainty: str, outcomes: Sequence[str], negative: bool = Fals
     """
     groups: dict[Verb, list[str]] = {}
     for outcome in outcomes:
-        groups.setdefault(verb_for(outcome), []).append(outcome)
+        groups.setdefault(verb_for(outcome, protocol), []).append(outcome)
     parts = []
     for i, (verb, outs) in enumerate(groups.items()):
         if i == 0:
@@ -140,12 +150,14 @@ def effect_clause(certainty: str, outcomes: Sequence[str], negative: bool = Fals
 
 
 def intervention_phrase(claim: Claim, studies: Mapping[str, Study] | None = None,
-                        default: str = DEFAULT_INTERVENTION) -> str:
-    """What was tested: the linked studies' common intervention category, else ``default``."""
+                        protocol: Protocol | None = None) -> str:
+    """What was tested: the linked studies' common intervention, named as the protocol names
+    it; else the protocol's intervention (:data:`DEFAULT_INTERVENTION` without a protocol)."""
+    default = protocol.intervention.name if protocol else DEFAULT_INTERVENTION
     cats = {studies[lk.key].intervention_category for lk in claim.links
             if studies and lk.key in studies and lk.stance != "background"}
-    if len(cats) == 1:
-        return CATEGORY_PHRASE.get(cats.pop(), default)
+    if len(cats) == 1 and protocol is not None:
+        return protocol.phrase_of(cats.pop())
     return default
 
 
@@ -159,7 +171,7 @@ def _sentence(text: str) -> str:
 
 def draft_statement(certainty: str | None, direction_: str, outcome: str | Sequence[str],
                     intervention: str = DEFAULT_INTERVENTION, *, no_studies: bool = False,
-                    not_testable_reason: str = "") -> str:
+                    not_testable_reason: str = "", protocol: Protocol | None = None) -> str:
     """Draft a GRADE informative statement.
 
     Parameters
@@ -168,18 +180,19 @@ def draft_statement(certainty: str | None, direction_: str, outcome: str | Seque
     direction_ : one of :data:`DIRECTIONS` (see :func:`direction`)
     outcome : what was measured, e.g. 'sleep quality', or a list of outcomes (the first
         :data:`MAX_OUTCOMES` are named, each with its own verb)
-    intervention : what was tested, e.g. 'foot massage'
+    intervention : what was tested, e.g. 'yoga'
     no_studies : the searches found no study that addresses the claim
     not_testable_reason : set when the claim is too vague to test; the reason is appended
+    protocol : the review's protocol, for the direction of its outcomes
 
     Examples
     --------
-    >>> draft_statement("moderate", "supports", "pain")
-    'Foot massage probably reduces pain.'
-    >>> draft_statement("very low", "supports", "anxiety")
-    'The evidence is very uncertain about the effect of foot massage on anxiety.'
-    >>> draft_statement("low", "supports", ["sleep quality", "insomnia severity"])
-    'Foot massage may improve sleep quality and reduce insomnia severity.'
+    >>> draft_statement("moderate", "supports", "pain", "yoga")
+    'Yoga probably reduces pain.'
+    >>> draft_statement("very low", "supports", "anxiety", "yoga")
+    'The evidence is very uncertain about the effect of yoga on anxiety.'
+    >>> draft_statement("low", "supports", ["sleep quality", "insomnia severity"], "yoga")
+    'Yoga may improve sleep quality and reduce insomnia severity.'
     """
     if not_testable_reason or direction_ == "not testable":
         reason = " ".join(not_testable_reason.split()).rstrip(".")
@@ -200,15 +213,18 @@ def draft_statement(certainty: str | None, direction_: str, outcome: str | Seque
         return _sentence(f"The evidence is very uncertain about the effect of {intervention} "
                          f"on {phrase}{more}")
     if direction_ == "supports":
-        return _sentence(f"{intervention} {effect_clause(certainty, outcomes)}{more}")
+        return _sentence(f"{intervention} {effect_clause(certainty, outcomes, False, protocol)}"
+                         f"{more}")
     if direction_ == "contradicts":
-        return _sentence(f"{intervention} {effect_clause(certainty, outcomes, True)}{more}")
+        return _sentence(f"{intervention} {effect_clause(certainty, outcomes, True, protocol)}"
+                         f"{more}")
     if direction_ == "no effect":
         result = {"high": "results", "moderate": "probably results",
                   "low": "may result"}[certainty]
         return _sentence(f"{intervention} {result} in little to no difference in "
                          f"{phrase}{more}")
-    return _sentence(f"{intervention} {effect_clause(certainty, outcomes)}{more} in some "
+    return _sentence(f"{intervention} {effect_clause(certainty, outcomes, False, protocol)}"
+                     f"{more} in some "
                      "studies but not in others")
 
 
@@ -217,7 +233,7 @@ def claim_direction(claim: Claim) -> str:
 
 
 def drafted(claim: Claim, studies: Mapping[str, Study] | None = None,
-            intervention: str | None = None) -> str:
+            intervention: str | None = None, protocol: Protocol | None = None) -> str:
     """The statement drafted from the claim's grade and links (ignores the stored one)."""
     testable_reason = claim.not_testable_reason or (
         claim.verdict.reason if claim.verdict and claim.verdict.value == "not testable" else "")
@@ -227,11 +243,11 @@ def drafted(claim: Claim, studies: Mapping[str, Study] | None = None,
     return draft_statement(
         claim.grade.certainty if claim.grade else None, claim_direction(claim),
         outcomes_of(claim),
-        intervention or intervention_phrase(claim, studies),
-        no_studies=claim.no_studies_found and not claim.links)
+        intervention or intervention_phrase(claim, studies, protocol),
+        no_studies=claim.no_studies_found and not claim.links, protocol=protocol)
 
 
 def statement(claim: Claim, studies: Mapping[str, Study] | None = None,
-              intervention: str | None = None) -> str:
+              intervention: str | None = None, protocol: Protocol | None = None) -> str:
     """The evidence statement to publish: the reviewer's stored text, else the draft."""
-    return " ".join(claim.statement.split()) or drafted(claim, studies, intervention)
+    return " ".join(claim.statement.split()) or drafted(claim, studies, intervention, protocol)

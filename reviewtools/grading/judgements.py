@@ -13,14 +13,20 @@ from collections.abc import Mapping
 
 from reviewtools.errors import GradingError, InputError, NotFoundError
 from reviewtools.grading.rules import build_grade, is_overstated
+from reviewtools.model.protocol import Protocol
 from reviewtools.model.records import Assessment, Claim, Grade, Resolution, Study, Verdict, now
 
 
 def grade(claim: Claim, studies: Mapping[str, Study], *, by: str,
           downgrades: dict[str, tuple[int, str]] | None = None,
           upgrades: dict[str, tuple[int, str]] | None = None, certainty: str | None = None,
-          justification: str = "", note: str = "", replace: bool = False) -> Claim:
-    """``by``'s GRADE judgement for ``claim`` from its linked ``studies`` (keyed by bib key)."""
+          justification: str = "", note: str = "", replace: bool = False,
+          protocol: Protocol | None = None) -> Claim:
+    """``by``'s GRADE judgement for ``claim`` from its linked ``studies`` (keyed by bib key).
+
+    The review's ``protocol`` decides how each study's intervention relates to the question
+    (indirectness).
+    """
     linked, stances, directness = [], [], []
     for lk in claim.links:
         linked.append(studies[lk.key])
@@ -29,7 +35,7 @@ def grade(claim: Claim, studies: Mapping[str, Study], *, by: str,
             directness.append(lk.directness)
     new = build_grade(linked, stances, directness, by=by, downgrades=downgrades,
                       upgrades=upgrades, certainty=certainty, justification=justification,
-                      note=note)
+                      note=note, protocol=protocol)
     current = claim.assessments.get(by, Assessment())
     if current.grade and _same(current.grade, new):
         return claim

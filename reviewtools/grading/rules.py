@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from reviewtools.errors import GradingError
+from reviewtools.model.protocol import Protocol
 from reviewtools.model.records import (
     CERTAINTY_LABEL,
     CERTAINTY_ORDER,
@@ -31,7 +32,6 @@ from reviewtools.model.records import (
 RANDOMISED = {"RCT", "systematic review with meta-analysis", "systematic review"}
 OBSERVATIONAL = {"non-randomised trial", "cohort", "case-control", "cross-sectional",
                  "case series"}
-DIRECT_CATEGORIES = {"foot massage", "foot reflexology"}
 OPTIMAL_INFORMATION_SIZE = 400  # participants; GRADE rule of thumb for continuous outcomes
 VERY_SMALL = 100
 CLAIMED_BY_WORDING = {"evidence-appeal": "high", "assertive": "moderate", "hedged": "low"}
@@ -72,8 +72,15 @@ def start_level(studies: Sequence[Study]) -> tuple[str, str]:
 
 
 def propose_downgrades(studies: Sequence[Study], stances: Sequence[str],
-                       directness: Sequence[str]) -> Downgrades:
-    """Downgrades the study records themselves justify; a reviewer may change each one."""
+                       directness: Sequence[str], protocol: Protocol | None = None
+                       ) -> Downgrades:
+    """Downgrades the study records themselves justify; a reviewer may change each one.
+
+    Indirectness compares each study's intervention with the review's ``protocol``: when
+    no study tested the protocol's intervention or a variant of it, and no link is
+    direct, the proposal is two levels. Without a protocol that relation is unknown and
+    only the one-level proposal is made.
+    """
     if not studies:
         return Downgrades()
     weights = [max(s.n or 1, 1) if s.n_unit == "participants" else 1 for s in studies]
@@ -88,8 +95,10 @@ def propose_downgrades(studies: Sequence[Study], stances: Sequence[str],
         inc = DomainRating(levels=1, reason="studies point in different directions")
     ind = DomainRating()
     if all(d == "indirect" for d in directionality(directness)):
-        if not any(s.intervention_category in DIRECT_CATEGORIES for s in studies):
-            ind = DomainRating(levels=2, reason="no study tested foot massage or reflexology, "
+        if protocol is not None and not any(
+                protocol.relation_of(s.intervention_category) in ("same", "variant")
+                for s in studies):
+            ind = DomainRating(levels=2, reason=f"no study tested {protocol.direct_phrase()}, "
                                "and none measured the claimed outcome directly")
         else:
             ind = DomainRating(levels=1, reason="population, intervention or outcome differ "
@@ -137,13 +146,14 @@ def build_grade(studies: Sequence[Study], stances: Sequence[str], directness: Se
                 by: str, downgrades: Mapping[str, tuple[int, str]] | None = None,
                 upgrades: Mapping[str, tuple[int, str]] | None = None,
                 certainty: str | None = None, justification: str = "",
-                note: str = "") -> Grade:
+                note: str = "", protocol: Protocol | None = None) -> Grade:
     """Propose a certainty from the studies, apply the reviewer's domain ratings, and accept
     an override of the result only with a written justification."""
     contributing = [s for s, st in zip(studies, stances, strict=True) if st != "background"]
     start, start_reason = start_level(contributing)
     down = _merge_domains(Downgrades, propose_downgrades(contributing,
-                          [s for s in stances if s != "background"], directness), downgrades,
+                          [s for s in stances if s != "background"], directness, protocol),
+                          downgrades,
                           DOWNGRADE_DOMAINS)
     up = _merge_domains(Upgrades, Upgrades(), upgrades, UPGRADE_DOMAINS)
     proposed = certainty_from(start, down, up)

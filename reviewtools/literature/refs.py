@@ -7,9 +7,9 @@ or normalised title + year) and changes only that entry's changed fields, or
 appends a new entry. All other bytes of the file stay exactly as they were.
 
 >>> from reviewtools.literature.refs import BibRecord, make_key
->>> make_key(BibRecord(title="The effect of reflexology on sleep", authors=["Huang, Li"],
+>>> make_key(BibRecord(title="The effect of yoga on sleep", authors=["Huang, Li"],
 ...                    year=2021), set())
-'huang2021reflexology'
+'huang2021yoga'
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """Candidate search for a claim, screening decisions and PRISMA-style counts.
 
->>> build_query("Foot massage improves sleep latency", ["foot massage", "reflexology"])
-'("foot massage" OR reflexology) AND ("sleep latency" OR sleep OR insomnia)'
+>>> build_query("Sauna bathing improves sleep latency", ["sauna", "sauna bathing"])
+'(sauna OR "sauna bathing") AND ("sleep latency" OR sleep OR insomnia)'
+
+The intervention terms, any further concept blocks (population...) and the outcome
+terms of the claims come from the review's protocol (:func:`protocol_query`).
 
 Searches and decisions are stored per claim in
 ``evidence/<slug>/screening/<claim>.yaml`` (:class:`reviewtools.model.records.Screening`),
@@ -21,13 +24,12 @@ import pandas as pd
 
 from reviewtools.errors import InputError
 from reviewtools.literature.bib import BibFile, ascii_fold, normalise_title
+from reviewtools.model.protocol import Protocol
 from reviewtools.model.records import Screening, ScreeningDecision, SearchRun, now
 from reviewtools.settings import Settings
 from reviewtools.store.files import check_claim_id, load_record, save_record
 from reviewtools.store.folders import ReviewFolder
 
-DEFAULT_INTERVENTION_TERMS: tuple[str, ...] = (
-    "foot massage", "foot reflexology", "reflexology", "plantar massage")
 MAX_OUTCOME_CONCEPTS = 4
 ABSTRACT_CHARS = 240
 DECISIONS = ("include", "exclude", "maybe")
@@ -51,7 +53,6 @@ OUTCOME_CONCEPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"stress|hyperarousal", ("stress",)),
     (r"relax|parasympathetic|autonomic", ("relaxation", "autonomic")),
     (r"fatigue|vigou?r|energy", ("fatigue",)),
-    (r"plantar fasciitis", ("plantar fasciitis",)),
     (r"neuropath", ("neuropathy",)),
     (r"\bpain|analgesi|nocicept|discomfort", ("pain",)),
     (r"mobility|range of motion", ("mobility",)),
@@ -59,9 +60,9 @@ OUTCOME_CONCEPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _GENERIC = frozenset("""
 about also and are been being benefit benefits between both can clinical clinically could
-demonstrated does effect effects enhance enhanced evidence experience foot feet from further
+demonstrated does effect effects enhance enhanced evidence experience from further
 have help helps improve improved improvement improvements improves include including increase
-increased individuals into massage may more most not offers only part practice promote promotes
+increased individuals into may more most not offers only part practice promote promotes
 reduce reduced reduces reduction regular research results seeking shown show shows significant
 studies study such support supports targeted techniques that their them these this those
 through via well which while with within
@@ -73,8 +74,14 @@ def _term(t: str) -> str:
     return f'"{t}"' if " " in t or "-" in t else t
 
 
-def outcome_terms(claim_text: str, intervention_terms: Sequence[str] = ()) -> list[str]:
-    """Outcome terms drawn from the claim: known concepts first, else its content words."""
+def outcome_terms(claim_text: str, intervention_terms: Sequence[str] = (),
+                  protocol: Protocol | None = None) -> list[str]:
+    """Outcome terms drawn from the claim: the protocol's outcomes it names, else concepts
+    from a general health vocabulary, else its content words."""
+    named = protocol.outcomes_in(claim_text) if protocol else []
+    if named:
+        return list(dict.fromkeys(t for o in named[:MAX_OUTCOME_CONCEPTS]
+                                  for t in (o.terms or [o.name])))
     text = ascii_fold(claim_text).lower()
     terms: list[str] = []
     concepts = 0
@@ -89,20 +96,31 @@ def outcome_terms(claim_text: str, intervention_terms: Sequence[str] = ()) -> li
     return list(dict.fromkeys(words))[:3]
 
 
-def build_query(claim_text: str, intervention_terms: Sequence[str]) -> str:
-    """A PubMed / Europe PMC query: (intervention synonyms) AND (outcome terms of the claim).
+def _block(terms: Sequence[str]) -> str:
+    return "(" + " OR ".join(dict.fromkeys(_term(t) for t in terms if t and t.strip())) + ")"
 
-    Multi-word terms are quoted; with no outcome term found, only the intervention
-    part is returned. Both services read this Boolean syntax.
+
+def build_query(claim_text: str, intervention_terms: Sequence[str], *,
+                protocol: Protocol | None = None) -> str:
+    """A PubMed / Europe PMC query: (intervention terms) AND (other protocol blocks) AND
+    (outcome terms of the claim).
+
+    Multi-word terms are quoted; with no outcome term found, the outcome block is left
+    out. Both services read this Boolean syntax.
     """
-    interventions = [_term(t) for t in intervention_terms if t and t.strip()]
-    if not interventions:
+    if not any(t and t.strip() for t in intervention_terms):
         raise InputError("at least one intervention term is needed to build a query")
-    query = "(" + " OR ".join(dict.fromkeys(interventions)) + ")"
-    outcomes = [_term(t) for t in outcome_terms(claim_text, intervention_terms)]
+    blocks = [_block(intervention_terms)]
+    blocks += [_block(b.terms) for b in (protocol.other_blocks() if protocol else [])]
+    outcomes = outcome_terms(claim_text, intervention_terms, protocol)
     if outcomes:
-        query += " AND (" + " OR ".join(outcomes) + ")"
-    return query
+        blocks.append(_block(outcomes))
+    return " AND ".join(blocks)
+
+
+def protocol_query(claim_text: str, protocol: Protocol) -> str:
+    """The query the review's protocol gives for a claim (its intervention block first)."""
+    return build_query(claim_text, protocol.intervention_terms(), protocol=protocol)
 
 
 # ---- records ---------------------------------------------------------------------------------
@@ -162,14 +180,15 @@ def _latest(decisions: list[ScreeningDecision]) -> dict[str, ScreeningDecision]:
 
 
 def search_candidates(review: ReviewFolder, claim_id: str, *,
-                      sources: Sequence[str] = ("pubmed", "europepmc"), limit: int = 20,
-                      settings: Settings | None = None,
-                      intervention_terms: Sequence[str] = DEFAULT_INTERVENTION_TERMS
+                      sources: Sequence[str] | None = None, limit: int = 20,
+                      settings: Settings | None = None, query: str | None = None
                       ) -> pd.DataFrame:
     """Search each source for the claim's candidate studies; one row per unique record.
 
-    The query comes from :func:`build_query`. Records found by several sources (same
-    DOI, PMID, PMCID, or title + year) are merged; ``in_bib`` gives the references.bib
+    The query is built from the review's protocol (:func:`protocol_query`) unless
+    ``query`` is given (a reviewer's edited query for this claim); ``sources`` default
+    to the protocol's. Either way the query that ran is logged. Records found by several
+    sources (same DOI, PMID, PMCID, or title + year) are merged; ``in_bib`` gives the references.bib
     key of a record already cited and ``decision`` the latest screening decision. Each
     run (query, source, date, count, ids) is stored in the claim's screening file;
     re-running with the same results records nothing new.
@@ -182,7 +201,9 @@ def search_candidates(review: ReviewFolder, claim_id: str, *,
     from reviewtools.literature import sources as src
     settings = settings or review.settings
     claim = review.claim(claim_id)
-    query = build_query(claim.text, intervention_terms)
+    protocol = review.protocol
+    query = query or protocol_query(claim.text, protocol)
+    sources = list(sources or protocol.search.sources)
     merged: list[dict[str, Any]] = []
     seen: dict[str, dict[str, Any]] = {}
     runs: list[SearchRun] = []
@@ -248,12 +269,12 @@ def screen(review: ReviewFolder, claim_id: str, record_id: str, decision: str, r
     other reviewers' decisions are kept (dual screening). A record no recorded search
     found counts as identified from other sources.
     """
-    review.claim(claim_id)  # NotFoundError for an unknown claim
+    review.decide_on(claim_id)  # NotFoundError for an unknown claim; a bound notebook's check
     if decision not in DECISIONS:
         raise InputError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
     reason = " ".join((reason or "").split())
     if decision == "exclude" and not reason:
-        raise InputError("an exclusion needs a reason (e.g. 'not foot massage', 'no outcome')")
+        raise InputError("an exclusion needs a reason (e.g. 'wrong intervention', 'no outcome')")
     rid = _normalise_record_id(record_id)
     by = reviewer or review.settings.reviewer
     screening = load_screening(review, claim_id)
@@ -327,6 +348,6 @@ def screening_table(review: ReviewFolder, claim_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(ScreeningDecision.model_fields))
 
 
-__all__ = ["DEFAULT_INTERVENTION_TERMS", "build_query", "load_screening",
+__all__ = ["build_query", "load_screening", "protocol_query",
            "outcome_terms", "prisma_counts", "record_id", "screen", "screening_table",
            "search_candidates"]

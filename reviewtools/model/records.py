@@ -46,7 +46,9 @@ Design = Literal[
     "cohort", "case-control", "cross-sectional", "case series", "mechanistic/laboratory",
     "narrative review", "expert opinion",
 ]
-InterventionCategory = Literal["foot massage", "foot reflexology", "whole-body massage", "other"]
+# The intervention a study tested, by a name in the review's protocol (its intervention,
+# a related one, or "other"); how it relates to the question comes from the protocol.
+InterventionCategory = str
 RiskOfBias = Literal["low", "some concerns", "high"]
 DOWNGRADE_DOMAINS = (
     "risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias",
@@ -215,6 +217,7 @@ class ReviewMeta(Record):
     retrieved: str
     sha256: str
     snapshot: str = "article.txt"
+    url: str = ""  # where the article was published, when known (never guessed)
     sections: list[Section] = []
     segmenter: str = ""
     methods: str = ""

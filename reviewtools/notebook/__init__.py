@@ -7,7 +7,9 @@ from reviewtools.notebook.helpers import (
     candidate_search,
     claims_of,
     find_root,
+    open_here,
     open_shipped,
+    protocol_outcomes,
     references,
     searches_made,
     section_claims,
@@ -15,5 +17,8 @@ from reviewtools.notebook.helpers import (
     section_keys,
 )
 
-__all__ = ["candidate_search", "claims_of", "find_root", "open_shipped", "references",
-           "searches_made", "section_claims", "section_figure", "section_keys"]
+__all__ = ["candidate_search", "claims_of", "find_root", "open_here", "open_review",
+           "open_shipped", "protocol_outcomes", "references", "searches_made", "section_claims",
+           "section_figure", "section_keys"]
+
+open_review = open_here  # in a notebook, open a review of the repository it is in

@@ -1,13 +1,14 @@
 """Helpers the notebooks call, so no logic lives only in a notebook.
 
 >>> from reviewtools import notebook as nb
->>> review = nb.open_shipped("foot-massage")        # doctest: +SKIP
+>>> review = nb.open_shipped("sauna")               # doctest: +SKIP
 >>> nb.section_claims(review, "sleep")               # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +40,23 @@ def open_shipped(slug: str, *, offline: bool | None = None) -> Review:
     return open_review(slug, settings=settings)
 
 
+def open_here(slug: str, *, offline: bool | None = None) -> Review:
+    """Open review ``slug`` of the repository this notebook is in (found from the current
+    folder, so a notebook in ``notebooks/<slug>/`` works); online unless told otherwise
+    (``offline=True`` or ``REVIEWTOOLS_OFFLINE=1``)."""
+    settings = Settings.from_env(root=find_root(), offline=offline)
+    return open_review(slug, settings=settings)
+
+
+def protocol_outcomes(review: Review) -> pd.DataFrame:
+    """The protocol's outcomes: id, name, importance, direction, MID (or why none)."""
+    rows = [{"id": o.id, "outcome": o.name, "importance": o.importance,
+             "direction": o.direction,
+             "mid": f"{o.mid.value:g} {o.mid.unit}" if o.mid else o.no_mid_reason}
+            for o in review.protocol.outcomes]
+    return pd.DataFrame(rows, columns=["id", "outcome", "importance", "direction", "mid"])
+
+
 def section_claims(review: Review, section: str) -> pd.DataFrame:
     """The section's claims with their anchored text and flags."""
     df = review.claims()
@@ -46,8 +64,9 @@ def section_claims(review: Review, section: str) -> pd.DataFrame:
     return df[["id", "text", "start", "end", "flags", "parent", "status"]].reset_index(drop=True)
 
 
-def claims_of(review: Review, ids: list[str]) -> pd.DataFrame:
-    """Claims ``ids`` (in that order) with their text, flags, verdict and certainty."""
+def claims_of(review: Review, ids: Iterable[str]) -> pd.DataFrame:
+    """Claims ``ids`` (in that order; a dict's keys) with text, flags, verdict, certainty."""
+    ids = list(ids)
     df = review.claims().set_index("id")
     cols = [c for c in ("section", "text", "flags", "status", "verdict", "certainty",
                         "overstated") if c in df.columns]

@@ -1,7 +1,7 @@
 """Where a review's files live, and reading them: the review folder and the study records.
 
 >>> from reviewtools.settings import Settings                 # doctest: +SKIP
->>> folder = ReviewFolder("foot-massage", Settings.from_env())  # doctest: +SKIP
+>>> folder = ReviewFolder("sauna", Settings.from_env())  # doctest: +SKIP
 >>> [c.id for c in folder.load_claims()][:3]                    # doctest: +SKIP
 
 Every stage reads a review through a :class:`ReviewFolder`; the
@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from reviewtools.errors import NotFoundError
+from reviewtools.model.protocol import Protocol
 from reviewtools.model.records import Claim, ReviewMeta, Study
 from reviewtools.settings import Settings
 from reviewtools.store.cache import load_many
@@ -46,6 +47,30 @@ class ReviewFolder:
     def meta(self) -> ReviewMeta:
         return load_record(self.path / "review.yaml", ReviewMeta)
 
+    @property
+    def protocol_path(self) -> Path:
+        return self.path / "protocol.yaml"
+
+    def has_protocol(self) -> bool:
+        return self.protocol_path.is_file()
+
+    @cached_property
+    def protocol(self) -> Protocol:
+        """The review's protocol (``protocol.yaml``), validated; NotFoundError if none yet."""
+        if not self.has_protocol():
+            raise NotFoundError(f"review '{self.slug}' has no protocol ({self.protocol_path})",
+                                hint=f"write one: `reviewtools protocol init {self.slug} "
+                                "--intervention NAME`, then fill it in")
+        protocol = load_record(self.protocol_path, Protocol)
+        if protocol.review != self.slug:
+            raise NotFoundError(f"{self.protocol_path}: the protocol is for review "
+                                f"'{protocol.review}', not '{self.slug}'")
+        return protocol
+
+    def protocol_or_none(self) -> Protocol | None:
+        """The protocol when there is one (exports of a review without one still run)."""
+        return self.protocol if self.has_protocol() else None
+
     @cached_property
     def snapshot(self) -> str:
         return (self.path / self.meta.snapshot).read_text(encoding="utf-8")
@@ -59,6 +84,10 @@ class ReviewFolder:
         if not path.is_file():
             raise NotFoundError(f"no claim '{claim_id}' in review '{self.slug}'")
         return load_record(path, Claim)
+
+    def decide_on(self, claim_id: str) -> Claim:
+        """The claim a decision is about (the Review facade also checks the caller's text)."""
+        return self.claim(claim_id)
 
     def claim_ids(self) -> set[str]:
         return {p.stem for p in self.claims_dir.glob("*.yaml")}

@@ -16,7 +16,12 @@ from reviewtools.export.wording import (
     statement,
     verb_for,
 )
-from reviewtools.model.records import Anchor, Claim, Grade, Link, Verdict
+from reviewtools.model.protocol import Intervention, Outcome, Protocol
+from reviewtools.model.records import Anchor, Claim, Grade, Link, Study, Verdict
+from reviewtools.store.files import load_record
+from tests.conftest import PROTOCOL
+
+SHIPPED = load_record(PROTOCOL, Protocol)
 
 TABLE = [
     ("high", "supports", "pain", "Foot massage reduces pain."),
@@ -53,7 +58,7 @@ TABLE = [
 
 @pytest.mark.parametrize(("certainty", "direction_", "outcome", "expected"), TABLE)
 def test_certainty_by_direction_table(certainty, direction_, outcome, expected):
-    assert draft_statement(certainty, direction_, outcome) == expected
+    assert draft_statement(certainty, direction_, outcome, "foot massage") == expected
 
 
 def test_every_certainty_and_direction_is_covered():
@@ -77,19 +82,21 @@ def test_special_cases():
 
 
 def test_several_outcomes_get_their_own_verbs_and_a_cap():
-    assert draft_statement("low", "supports", ["sleep quality", "insomnia severity"]) == \
+    assert draft_statement("low", "supports", ["sleep quality", "insomnia severity"],
+                           "foot massage") == \
         "Foot massage may improve sleep quality and reduce insomnia severity."
-    assert draft_statement("high", "supports", ["pain", "mood", "anxiety"]) == \
+    assert draft_statement("high", "supports", ["pain", "mood", "anxiety"], "foot massage") == \
         "Foot massage reduces pain and anxiety and improves mood."
-    assert draft_statement("moderate", "contradicts", ["mood", "pain"]) == \
+    assert draft_statement("moderate", "contradicts", ["mood", "pain"], "foot massage") == \
         "Foot massage probably does not improve mood or reduce pain."
-    assert draft_statement("low", "mixed", ["a", "b", "c", "d", "e"]) == \
+    assert draft_statement("low", "mixed", ["a", "b", "c", "d", "e"], "foot massage") == \
         "Foot massage may improve a, b and c (and 2 other outcomes) in some studies but not " \
         "in others."
-    assert draft_statement("very low", "supports", ["a", "b", "c", "d"]) == \
+    assert draft_statement("very low", "supports", ["a", "b", "c", "d"], "foot massage") == \
         "The evidence is very uncertain about the effect of foot massage on a, b and c " \
         "(and 1 other outcome)."
-    assert draft_statement("low", "supports", []) == "Foot massage may improve the claimed outcome."
+    assert draft_statement("low", "supports", [], "foot massage") == \
+        "Foot massage may improve the claimed outcome."
 
 
 def test_direction_from_stances():
@@ -134,7 +141,10 @@ def test_claim_statement_uses_links_and_grade_and_prefers_the_reviewer():
     assert outcome_phrase(claim) == "sleep onset latency and sleep quality"  # direct first
     claim.links[0].directness = "direct"
     assert outcome_phrase(claim) == "sleep quality and sleep onset latency"
-    assert drafted(claim) == "Foot massage probably improves sleep quality and sleep onset latency."
+    assert drafted(claim) == \
+        "The intervention probably improves sleep quality and sleep onset latency."
+    assert drafted(claim, protocol=SHIPPED) == \
+        "Foot massage probably improves sleep quality and sleep onset latency."
     edited = claim.model_copy(update={"statement": "  Foot massage may help some people sleep. "})
     assert statement(edited) == "Foot massage may help some people sleep."
     assert drafted(edited) == drafted(claim)
@@ -169,3 +179,30 @@ def test_hedge_matches_certainty(certainty, direction_, outcome):
         assert " probably " in text
     else:
         assert " may " in text
+
+
+def test_the_protocol_names_the_intervention_and_the_direction_of_its_outcomes():
+    kava = Protocol(review="kava", question="Does kava help?",
+                    intervention=Intervention(name="kava extract"),
+                    outcomes=[Outcome(id="hdl", name="HDL cholesterol", importance="important",
+                                      direction="higher is better"),
+                              Outcome(id="craving", name="craving", importance="critical",
+                                      direction="lower is better", terms=["cravings"])])
+    claim = _claim(links=[_link("a", "supports", "cravings", "direct")], grade=_grade("low"))
+    assert drafted(claim, protocol=kava) == "Kava extract may reduce cravings."
+    # the general list would have said "improve"; the protocol says less craving is better
+    assert verb_for("cravings").base == "improve"
+    assert verb_for("cravings", kava).base == "reduce"
+    assert verb_for("HDL cholesterol", kava).base == "improve"
+
+
+def test_a_study_of_a_related_intervention_is_named_as_the_protocol_names_it():
+    claim = _claim(links=[_link("a", "supports", "pain", "direct")], grade=_grade("moderate"))
+    study = Study(key="a", design="RCT", population="adults", intervention="x",
+                  intervention_category="foot reflexology",
+                  risk_of_bias={"overall": "low", "reasons": "x"}, appraised_by="t",
+                  appraised_at="2026-01-01T00:00:00Z")
+    assert drafted(claim, {"a": study}, protocol=SHIPPED) == \
+        "Foot reflexology probably reduces pain."
+    other = study.model_copy(update={"intervention_category": "whole-body massage"})
+    assert drafted(claim, {"a": other}, protocol=SHIPPED) == "Massage probably reduces pain."

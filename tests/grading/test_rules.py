@@ -14,7 +14,12 @@ from reviewtools.grading.rules import (
     start_level,
     weighted_kappa,
 )
+from reviewtools.model.protocol import Intervention, Protocol, RelatedIntervention
 from reviewtools.model.records import CERTAINTY_ORDER, RiskOfBiasRecord, Study
+from reviewtools.store.files import load_record
+from tests.conftest import PROTOCOL
+
+SHIPPED = load_record(PROTOCOL, Protocol)
 
 
 def study(design="RCT", n=500, rob="low", category="foot massage", **kw):
@@ -56,8 +61,32 @@ def test_clean_large_rct_evidence_stays_high():
 
 def test_indirect_whole_body_massage_is_rated_down_twice():
     g = build_grade([study(category="whole-body massage", n=1000)], ["supports"], ["indirect"],
-                    by="t")
+                    by="t", protocol=SHIPPED)
     assert g.downgrades.indirectness.levels == 2 and g.certainty == "low"
+    assert g.downgrades.indirectness.reason.startswith("no study tested foot massage or "
+                                                       "reflexology")
+    # a variant of the protocol's intervention is one level, not two
+    g = build_grade([study(category="foot reflexology", n=1000)], ["supports"], ["indirect"],
+                    by="t", protocol=SHIPPED)
+    assert g.downgrades.indirectness.levels == 1
+    # without a protocol the relation is unknown: only the one-level proposal is made
+    g = build_grade([study(category="whole-body massage", n=1000)], ["supports"], ["indirect"],
+                    by="t")
+    assert g.downgrades.indirectness.levels == 1
+
+
+def test_indirectness_follows_each_reviews_protocol():
+    sauna = Protocol(review="sauna", question="Does sauna bathing help?",
+                     intervention=Intervention(name="sauna bathing", related=[
+                         RelatedIntervention(name="infrared sauna", relation="variant")]))
+    g = build_grade([study(category="infrared sauna", n=1000)], ["supports"], ["indirect"],
+                    by="t", protocol=sauna)
+    assert g.downgrades.indirectness.levels == 1
+    g = build_grade([study(category="foot reflexology", n=1000)], ["supports"], ["indirect"],
+                    by="t", protocol=sauna)
+    assert g.downgrades.indirectness.levels == 2
+    assert "sauna bathing or infrared sauna" in g.downgrades.indirectness.reason
+    assert "foot" not in g.downgrades.indirectness.reason
 
 
 def test_clamped_at_very_low():

@@ -18,23 +18,27 @@ from reviewtools.errors import IdentifierError, InputError, NotFoundError, Offli
 from reviewtools.literature import sources
 from reviewtools.literature.refs import upsert
 from reviewtools.literature.search import (
-    DEFAULT_INTERVENTION_TERMS,
     build_query,
     load_screening,
     outcome_terms,
     prisma_counts,
+    protocol_query,
     record_id,
     screen,
     screening_path,
     screening_table,
     search_candidates,
 )
+from reviewtools.model.protocol import ConceptBlock, Intervention, Outcome, Protocol
+from reviewtools.store.files import load_record
+from tests.conftest import PROTOCOL
 from tests.literature.test_refs import europepmc_works, pubmed_work
 
 PUBMED_FILES = ["efetch_pubmed_28731372_rct.xml", "efetch_pubmed_35830032_meta-analysis.xml",
                 "efetch_pubmed_33856845_systematic-review.xml",
                 "efetch_pubmed_38704912_observational-study.xml"]
-T = DEFAULT_INTERVENTION_TERMS
+SHIPPED = load_record(PROTOCOL, Protocol)
+T = SHIPPED.intervention_terms()  # the shipped protocol's intervention block
 
 
 # ---- query builder ---------------------------------------------------------------------------
@@ -50,6 +54,24 @@ def test_build_query_for_real_claims():
                  'OR stress)')
     assert build_query("Circulatory efficiency is a cornerstone of systemic health",
                        ["reflexology"]) == "(reflexology) AND (circulation OR \"blood flow\")"
+
+
+def test_the_protocol_gives_the_query():
+    sauna = Protocol(review="sauna", question="Does sauna bathing help?",
+                     intervention=Intervention(name="sauna bathing", synonyms=["sauna"]),
+                     outcomes=[Outcome(id="bp", name="blood pressure", importance="important",
+                                       direction="lower is better",
+                                       terms=["blood pressure", "hypertension"])])
+    q = protocol_query("Regular sauna use lowers blood pressure", sauna)
+    assert q == '("sauna bathing" OR sauna) AND ("blood pressure" OR hypertension)'
+    sauna.search.blocks = [ConceptBlock(name="intervention", terms=["sauna", "Finnish bath"]),
+                           ConceptBlock(name="population", terms=["adults"])]
+    q = protocol_query("Regular sauna use lowers blood pressure", sauna)
+    assert q == ('(sauna OR "Finnish bath") AND (adults) AND ("blood pressure" OR '
+                 'hypertension)')
+    # a claim naming none of the protocol's outcomes falls back to the general vocabulary
+    assert protocol_query("Saunas help you sleep", sauna).endswith("AND (sleep OR insomnia)")
+    assert "massage" not in q and "reflexology" not in q
 
 
 def test_outcome_terms_fall_back_to_content_words():

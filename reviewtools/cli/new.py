@@ -1,0 +1,92 @@
+"""CLI commands that start a review: ``reviewtools new`` and ``reviewtools protocol``.
+
+Registered by :mod:`reviewtools.cli.main` through :func:`register`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from reviewtools.cli.literature import _after_group
+from reviewtools.settings import Settings
+
+
+def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.notebook.scaffold import scaffold_notebooks
+    from reviewtools.review import new_review, open_review
+    report = new_review(args.source, args.review, settings=settings,
+                        intervention=args.intervention, url=args.url, title=args.title,
+                        by=settings.reviewer)
+    print(report.summary())
+    review = open_review(args.review, settings=settings)
+    print(f"protocol: {review.protocol_path.relative_to(settings.root)} "
+          f"({review.protocol.status}: fill it in before appraising studies)")
+    folder = Path(args.notebooks) if args.notebooks else settings.root / "notebooks" / review.slug
+    made = scaffold_notebooks(review, folder)
+    for path in made:
+        shown = path.relative_to(settings.root) if path.is_relative_to(settings.root) else path
+        print(f"notebook: {shown}")
+    if not made:
+        print(f"notebooks: all present in {folder} (delete one to have it made again)")
+    return 0
+
+
+def cmd_protocol_init(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.review import open_review, write_protocol
+    review = open_review(args.review, settings=settings)
+    written = write_protocol(review, args.intervention, by=settings.reviewer)
+    where = review.protocol_path.relative_to(settings.root)
+    print(f"wrote {where}" if written else f"{where} exists; left as it is")
+    return 0
+
+
+def cmd_protocol_show(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.review import open_review
+    p = open_review(args.review, settings=settings).protocol
+    print(f"{p.review} ({p.status}, revision {p.revision}): {p.question}")
+    print(f"intervention: {p.intervention.name}")
+    for r in p.intervention.related:
+        print(f"  related: {r.name} ({r.relation})")
+    for c in p.comparators:
+        print(f"comparator {c.id}: {c.kind}")
+    for o in p.outcomes:
+        print(f"outcome {o.id}: {o.name} ({o.importance}, {o.direction})")
+    print(f"search: {', '.join(p.search.sources)}; blocks: "
+          + "; ".join(f"{b.name} = {' OR '.join(b.terms)}" for b in p.search.blocks))
+    print(f"team: {p.team.mode} ({', '.join(p.team.reviewers) or 'no one named'})")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``new`` and ``protocol`` to the ``reviewtools`` parser."""
+    p = sub.add_parser("new", parents=[common], help="start a review of an article",
+                       description="Snapshot SOURCE and extract its claims (as extract does), "
+                       "record the article's original URL, write a draft protocol to fill in "
+                       "(evidence/SLUG/protocol.yaml) and make the review's notebooks "
+                       "(notebooks/SLUG/: an overview, one per section, the export). Existing "
+                       "notebooks and an existing protocol are left as they are.")
+    p.add_argument("source", help="file path or http(s) URL")
+    p.add_argument("--review", required=True, metavar="SLUG", help="review name, e.g. sauna")
+    p.add_argument("--intervention", required=True, help="what the article is about, as a "
+                   "reviewer would name it, e.g. 'sauna bathing'")
+    p.add_argument("--url", help="where the article was published (for a saved file; "
+                   "a URL SOURCE is its own)")
+    p.add_argument("--title", help="title to record (default: the article's own)")
+    p.add_argument("--notebooks", metavar="DIR", help="where the notebooks go "
+                   "(default: notebooks/SLUG)")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("protocol", parents=[common], help="the review's protocol",
+                       description="Write a draft protocol for an existing review, or show "
+                       "the protocol (validated).")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    leaf = _after_group(common)
+    a = actions.add_parser("init", parents=[leaf],
+                           help="write a draft protocol (kept if one exists)")
+    a.add_argument("review", metavar="SLUG")
+    a.add_argument("--intervention", required=True)
+    a.set_defaults(func=cmd_protocol_init)
+    a = actions.add_parser("show", parents=[leaf], help="validate and print the protocol")
+    a.add_argument("review", metavar="SLUG")
+    a.set_defaults(func=cmd_protocol_show)
