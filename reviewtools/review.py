@@ -23,13 +23,25 @@ from reviewtools.claims import edits
 from reviewtools.claims.detection import sections_of
 from reviewtools.claims.reconcile import ExtractReport, reconcile
 from reviewtools.errors import ClaimMismatchError, InputError, NotFoundError
-from reviewtools.grading import judgements
+from reviewtools.export.sof import is_accepted
+from reviewtools.grading import judgements, migration
+from reviewtools.grading import profiles as profiles_stage
+from reviewtools.grading.migration import MigrationReport
+from reviewtools.grading.verdicts import claim_verdict
 from reviewtools.literature import bib
+from reviewtools.model.profiles import Profile, ProfileEntry
 from reviewtools.model.protocol import Protocol, draft_protocol
-from reviewtools.model.records import Claim, ReviewMeta, Section, Study, now
+from reviewtools.model.records import SCHEMA_VERSION, Claim, ReviewMeta, Section, Study, now
 from reviewtools.settings import Settings
 from reviewtools.store.files import atomic_write_text, check_claim_id, load_record, save_record
-from reviewtools.store.folders import ReviewFolder, list_reviews, load_study, review_dir
+from reviewtools.store.folders import (
+    ReviewFolder,
+    list_reviews,
+    load_studies,
+    load_study,
+    review_dir,
+    study_path,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -202,6 +214,73 @@ class Review(ReviewFolder):
         return self._changed(claim, judgements.set_statement(claim, text, **kw))
 
 
+    # ---- evidence profiles (reviewtools.grading.profiles, .verdicts) ---------------------
+    def profile(self, profile_id: str) -> Profile:
+        """The profile ``profile_id`` (an empty one, from the protocol, if none is saved)."""
+        path = self.profile_path(profile_id)
+        if path.is_file():
+            return load_record(path, Profile)
+        return profiles_stage.new_profile(self.protocol, profile_id)
+
+    def _save_profile(self, old: Profile, new: Profile) -> Profile:
+        if new is old:
+            return old
+        return self.save_profile(new, create=not self.profile_path(new.id).is_file())
+
+    def add_evidence(self, profile_id: str, key: str, *, outcome: str, direction: str, by: str,
+                     replace: bool = False, **result: object) -> Profile:
+        """Add study ``key``'s result to a profile: ``outcome`` (as reported), ``direction``,
+        ``n`` (participants analysed; leave out when not reported), ``measure``, ``value``,
+        ``ci_low``, ``ci_high``, ``i2``, ``studies_pooled``, ``result``, ``quote``."""
+        load_study(key, self.settings)  # NotFoundError when it has not been appraised
+        old = self.profile(profile_id)
+        entry = ProfileEntry(study=key, outcome=outcome, direction=direction, by=by, at=now(),
+                             **result)
+        return self._save_profile(old, profiles_stage.with_entry(old, entry, replace=replace))
+
+    def rate_profile(self, profile_id: str, *, by: str, **kw: object) -> Profile:
+        """Rate a profile's certainty: ``downgrades``/``upgrades`` {domain: (levels, reason)}
+        to change a proposal, ``certainty`` + ``justification`` to override the result."""
+        old = self.profile(profile_id)
+        studies = {e.study: load_study(e.study, self.settings) for e in old.entries}
+        rating = profiles_stage.rate(old, studies, self.protocol, by=by, **kw)
+        return self._save_profile(old, profiles_stage.with_rating(old, rating))
+
+    def map_claim(self, claim_id: str, profiles: list[str], *, by: str) -> Claim:
+        """Name the profiles (outcome x comparison) the claim's wording asserts."""
+        claim = self.decide_on(claim_id)
+        for pid in profiles:
+            self.protocol.profile(pid)  # KeyError names the known ones
+        if claim.profiles == profiles:
+            return claim
+        return self.save(claim.logged(by, "mapped to profiles", ", ".join(profiles) or "none",
+                                      profiles=list(profiles)))
+
+    def evidence_verdict(self, claim_id: str) -> tuple[str | None, str, str]:
+        """(certainty, verdict, reason) the claim's profiles give, by the documented rules."""
+        claim = self.claim(claim_id)
+        profiles = [self.profile(pid) for pid in claim.profiles]
+        studies = {e.study: load_study(e.study, self.settings) for p in profiles
+                   for e in p.entries}
+        return claim_verdict(profiles, studies, self.protocol,
+                             no_studies_found=claim.no_studies_found)
+
+
+    def sof(self, *, proposals: bool = False) -> pd.DataFrame:
+        """The summary-of-findings table (rated profiles; ``proposals=True`` adds the
+        migration's proposals, marked in the profile column)."""
+        from reviewtools.export.sof import sof_table
+        profiles = self.load_profiles()
+        if proposals:  # show the migration's proposals too, marked as such
+            profiles = {pid if p.rating is None or is_accepted(p) else f"{pid} (proposal)":
+                        p if p.rating is None or is_accepted(p) else p.model_copy(
+                update={"rating": p.rating.model_copy(update={"by": "proposal"})})
+                for pid, p in profiles.items()}
+        studies = {e.study: load_study(e.study, self.settings) for p in profiles.values()
+                   for e in p.entries}
+        return sof_table(profiles, studies, self.protocol)
+
+
 def claim_row(c: Claim) -> dict:
     return {
         "id": c.id, "section": c.section, "text": c.text, "start": c.anchor.start,
@@ -309,4 +388,48 @@ def new_review(source: str, slug: str, *, settings: Settings, intervention: str,
     if url is not None:
         set_url(folder, url)
     write_protocol(folder, intervention.strip(), by=settings.reviewer or by)
+    return report
+
+
+# ---- migration onto evidence profiles ------------------------------------------------------
+
+def migrate_review(review: ReviewFolder, *, dry_run: bool = False, by: str = "reviewtools migrate"
+                   ) -> MigrationReport:
+    """Move a review onto evidence profiles, keeping every reviewer's judgement and history.
+
+    Writes the proposed profiles (rated, marked as proposals), adds their specs to the
+    protocol, names each claim's profiles, and moves every claim and study file to the
+    current ``schema_version``. Nothing is written with ``dry_run``.
+    """
+    claims = review.load_claims()
+    studies = load_studies(review.settings)
+    report = migration.propose(claims, studies, review.protocol)
+    if dry_run:
+        return report
+    protocol = review.protocol
+    known = {s.id for s in protocol.profiles}
+    new_specs = [s for s in report.specs if s.id not in known]
+    if new_specs:
+        save_record(review.protocol_path, protocol.model_copy(update={
+            "profiles": [*protocol.profiles, *new_specs]}))
+        review.__dict__.pop("protocol", None)
+    for profile in report.profiles.values():
+        if not review.profile_path(profile.id).is_file():
+            review.save_profile(profile, create=True)
+    for claim in claims:
+        mapped = report.mapping.get(claim.id, [])
+        new = claim
+        if mapped and not claim.profiles:
+            new = new.logged(by, "mapped to profiles", ", ".join(mapped), profiles=mapped)
+        if new.schema_version != SCHEMA_VERSION:
+            new = new.model_copy(update={"schema_version": SCHEMA_VERSION})
+        if new is not claim:
+            review.save(new)
+    if review.meta.schema_version != SCHEMA_VERSION:
+        save_record(review.path / "review.yaml",
+                    review.meta.model_copy(update={"schema_version": SCHEMA_VERSION}))
+    for study in studies.values():
+        if study.schema_version != SCHEMA_VERSION:
+            save_record(study_path(review.settings, study.key),
+                        study.model_copy(update={"schema_version": SCHEMA_VERSION}))
     return report

@@ -58,6 +58,25 @@ def cmd_protocol_show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.review import migrate_review, open_review
+    review = open_review(args.review, settings=settings)
+    report = migrate_review(review, dry_run=args.dry_run)
+    verb = "would propose" if args.dry_run else "proposed"
+    print(f"{review.slug}: {verb} {len(report.profiles)} evidence profile(s) from "
+          f"{sum(len(v) for v in report.mapping.values())} claim-profile mapping(s); "
+          f"{len(report.unplaced)} link(s) left for the reviewer to place")
+    for pid, profile in report.profiles.items():
+        rating = profile.rating
+        print(f"  {pid}: {len(profile.entries)} entr{'y' if len(profile.entries) == 1 else 'ies'}"
+              + (f", {rating.studies} counted, {rating.certainty} (proposal)" if rating else ""))
+    for claim_id, key, reason in report.unplaced:
+        print(f"  not placed: {claim_id} {key}: {reason}")
+    for pid, reason in report.unrated:
+        print(f"  not rated: {pid}: {reason}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add ``new`` and ``protocol`` to the ``reviewtools`` parser."""
     p = sub.add_parser("new", parents=[common], help="start a review of an article",
@@ -90,3 +109,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a = actions.add_parser("show", parents=[leaf], help="validate and print the protocol")
     a.add_argument("review", metavar="SLUG")
     a.set_defaults(func=cmd_protocol_show)
+
+    p = sub.add_parser("migrate", parents=[common], help="move a review onto evidence profiles",
+                       description="Propose evidence profiles (outcome x comparison) from the "
+                       "claims' links, rate them by the GRADE rules as proposals awaiting a "
+                       "reviewer, name each claim's profiles, and move the files to the current "
+                       "schema_version. Reviewers' grades, verdicts and history are kept.")
+    p.add_argument("review", metavar="SLUG")
+    p.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    p.set_defaults(func=cmd_migrate)

@@ -11,11 +11,12 @@ from functools import cached_property
 from pathlib import Path
 
 from reviewtools.errors import ExportError
+from reviewtools.export.sof import sof_rows
 from reviewtools.model.protocol import Protocol
 from reviewtools.model.records import Claim, Study
 from reviewtools.store.cache import load_many
 from reviewtools.store.files import atomic_write_bytes
-from reviewtools.store.folders import ReviewFolder, study_path
+from reviewtools.store.folders import ReviewFolder, load_study, study_path
 
 
 @dataclass
@@ -51,6 +52,16 @@ class ExportContext:
     def protocol(self) -> Protocol | None:
         """The review's protocol (None for a review written before protocols)."""
         return self.review.protocol_or_none()
+
+    @cached_property
+    def sof_rows(self) -> list[dict[str, object]]:
+        """Summary-of-findings rows for the review's rated profiles (none without)."""
+        if self.protocol is None:
+            return []
+        profiles = self.review.load_profiles()
+        keys = {e.study for p in profiles.values() for e in p.entries}
+        studies = {k: self.studies.get(k) or load_study(k, self.review.settings) for k in keys}
+        return sof_rows(profiles, studies, self.protocol)
 
     @cached_property
     def claims(self) -> list[Claim]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reviewtools import __version__
 from reviewtools.errors import ReviewToolsError
+from reviewtools.grading.profile_checks import check_profiles
 from reviewtools.grading.rules import certainty_from
 from reviewtools.literature import bib
 from reviewtools.model.records import Claim, ReviewMeta, Study
@@ -33,7 +34,8 @@ RESULT_FORMAT = 1
 # Rules live in these modules: a change to any of them invalidates stored results.
 _PACKAGE = Path(__file__).resolve().parent.parent
 _RULE_FILES = [Path(__file__), _PACKAGE / "grading" / "rules.py", _PACKAGE / "model" / "records.py",
-               _PACKAGE / "literature" / "bib.py"]
+               _PACKAGE / "literature" / "bib.py", *(_PACKAGE / "grading").glob("profile*.py"),
+               _PACKAGE / "grading" / "verdicts.py", *(_PACKAGE / "model").glob("p*.py")]
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ def fingerprint(settings: Settings, slugs: list[str]) -> tuple[str, bool]:
     rows += _folder_stamps(settings.studies_dir)
     for slug in slugs:
         folder = settings.evidence_dir / slug
-        rows += [(slug,), *_folder_stamps(folder), *_folder_stamps(folder / "claims")]
+        rows += [(slug,), *_folder_stamps(folder), *_folder_stamps(folder / "claims"),
+                 *_folder_stamps(folder / "profiles")]
     settled = all(is_settled(r[2]) for r in rows[1:] if len(r) == 3 and r[2] is not None)
     digest = hashlib.sha256(repr(rows).encode("utf-8", "surrogateescape")).hexdigest()
     return digest, settled
@@ -126,6 +129,8 @@ def _check(settings: Settings, slugs: list[str]) -> list[Problem]:
                 continue
             problems += check_claim(claim, rel, snapshot, entries, studies)
         shard.flush()
+        problems += [Problem(*found) for found in check_profiles(review, studies,
+                                                                 _rel(review.path, settings))]
     metas.flush()
     return problems
 

@@ -77,6 +77,7 @@ class Comparator(Record):
     id: str
     kind: ComparatorKind
     description: str = ""
+    terms: list[str] = []  # words that name this control in study records (for migration)
 
     @field_validator("id")
     @classmethod
@@ -100,6 +101,21 @@ class Outcome(Record):
     terms: list[str] = []  # words that name it in claims and in searches
     mid: MinimalImportantDifference | None = None
     no_mid_reason: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, v: str) -> str:
+        return _id(v)
+
+
+class ProfileSpec(Record):
+    """One body of evidence GRADE rates: an outcome for a comparison (population, time frame)."""
+
+    id: str
+    outcome: str  # an outcome id of this protocol
+    comparator: str  # a comparator id of this protocol
+    population: str = ""  # a population id ('' = all the protocol's populations)
+    time_frame: str = ""
 
     @field_validator("id")
     @classmethod
@@ -142,6 +158,7 @@ class Protocol(Record):
     outcomes: list[Outcome] = []
     search: SearchPlan = SearchPlan()
     team: ReviewTeam = ReviewTeam()
+    profiles: list[ProfileSpec] = []
     note: str = ""
     history: list[HistoryEntry] = []
 
@@ -160,6 +177,16 @@ class Protocol(Record):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"{kind} ids must be unique: {', '.join(dupes)}")
+        outcomes, comparators = {o.id for o in self.outcomes}, {c.id for c in self.comparators}
+        populations = {p.id for p in self.populations}
+        for spec in self.profiles:
+            if spec.outcome not in outcomes or spec.comparator not in comparators or (
+                    spec.population and spec.population not in populations):
+                raise ValueError(f"profile {spec.id} names an outcome, comparator or "
+                                 "population the protocol does not define")
+        ids = [s.id for s in self.profiles]
+        if len(set(ids)) != len(ids):
+            raise ValueError("profile ids must be unique")
         names = [n.lower() for n in self.intervention_names()]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -210,6 +237,19 @@ class Protocol(Record):
         names = [self.intervention.name] + [r.name for r in self.intervention.related
                                             if r.relation in ("same", "variant")]
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+    def profile(self, profile_id: str) -> ProfileSpec:
+        for spec in self.profiles:
+            if spec.id == profile_id:
+                return spec
+        raise KeyError(f"no profile '{profile_id}' in the protocol; known: "
+                       + ", ".join(s.id for s in self.profiles))
+
+    def comparator(self, comparator_id: str) -> Comparator:
+        for c in self.comparators:
+            if c.id == comparator_id:
+                return c
+        raise KeyError(f"no comparator '{comparator_id}' in the protocol")
 
     # ---- outcomes and searching -----------------------------------------------------------
     def outcome(self, outcome_id: str) -> Outcome:

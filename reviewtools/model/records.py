@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: claims name evidence profiles; studies list what a review pooled
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")
 CLAIM_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}-\d{2,3}(?:[a-z]|-[a-z0-9]{1,8})?\Z")
@@ -28,7 +28,8 @@ CERTAINTY_LABEL = {"high": "High", "moderate": "Moderate", "low": "Low", "very l
 Stance = Literal["supports", "contradicts", "mixed", "no effect", "background"]
 Directness = Literal["direct", "indirect"]
 VerdictValue = Literal[
-    "supported", "partly supported", "uncertain", "not supported", "contradicted", "not testable"
+    "supported", "partly supported", "uncertain", "not supported", "contradicted", "not testable",
+    "no evidence",
 ]
 VERDICT_LABEL = {
     "supported": "Supported",
@@ -37,6 +38,7 @@ VERDICT_LABEL = {
     "not supported": "Not supported",
     "contradicted": "Contradicted",
     "not testable": "Not testable",
+    "no evidence": "No evidence found",
 }
 Status = Literal["to-do", "in review", "reviewed", "disputed", "dropped"]
 Flag = Literal["evidence-appeal", "promotional", "hedged", "assertive", "mechanistic", "vague"]
@@ -180,6 +182,7 @@ class Claim(Record):
     not_testable_reason: str = ""
     resolution: Resolution | None = None
     statement: str = ""
+    profiles: list[str] = []  # the evidence profiles (outcome x comparison) the wording asserts
     history: list[HistoryEntry] = []
 
     @field_validator("id")
@@ -255,6 +258,7 @@ class Study(Record):
     revision: int = Field(default=1, ge=1)
     design: Design
     review_of: list[Design] = []
+    includes: list[str] = []  # for a review: the bib keys of the studies it pooled
     population: str
     intervention: str
     intervention_category: InterventionCategory

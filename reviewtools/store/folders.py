@@ -13,8 +13,9 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from reviewtools.errors import NotFoundError
-from reviewtools.model.protocol import Protocol
+from reviewtools.errors import InputError, NotFoundError
+from reviewtools.model.profiles import Profile
+from reviewtools.model.protocol import ID_RE, Protocol
 from reviewtools.model.records import Claim, ReviewMeta, Study
 from reviewtools.settings import Settings
 from reviewtools.store.cache import load_many
@@ -98,9 +99,31 @@ class ReviewFolder:
         claims.sort(key=lambda c: (c.anchor.start, c.parent is not None, c.id))
         return [c for c in claims if include_dropped or c.status != "dropped"]
 
+    @property
+    def profiles_dir(self) -> Path:
+        return self.path / "profiles"
+
+    def profile_path(self, profile_id: str) -> Path:
+        return self.profiles_dir / f"{check_claim_id_like(profile_id)}.yaml"
+
+    def load_profiles(self) -> dict[str, Profile]:
+        """Every evidence profile of the review, by id."""
+        paths = sorted(self.profiles_dir.glob("*.yaml"))
+        return {p.id: p for p in load_many(paths, Profile, self.settings)}
+
+    def save_profile(self, profile: Profile, *, create: bool = False) -> Profile:
+        return save_record(self.profile_path(profile.id), profile, create=create)
+
     def save(self, claim: Claim, *, create: bool = False) -> Claim:
         """Save one claim atomically; refused if someone else saved it first."""
         return save_record(self.claim_path(claim.id), claim, create=create)
+
+
+def check_claim_id_like(value: str) -> str:
+    """A profile id: lower-case letters, digits and '-' (safe as a file name)."""
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise InputError(f"invalid profile id {value!r}: use lower-case letters, digits and '-'")
+    return value
 
 
 def study_path(settings: Settings, key: str) -> Path:

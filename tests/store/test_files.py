@@ -7,7 +7,7 @@ import json
 import pytest
 
 from reviewtools.errors import ConflictError, SchemaError
-from reviewtools.model.records import Claim
+from reviewtools.model.records import SCHEMA_VERSION, Claim
 from reviewtools.store.files import atomic_write_text, dump_record, load_record, save_record
 from reviewtools.store.schemas import write_schemas
 
@@ -21,7 +21,7 @@ def test_round_trip_keeps_key_order(review):
     claim = load_record(path, Claim)
     text = dump_record(claim)
     assert text == path.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "schema_version: 1"
+    assert text.splitlines()[0] == f"schema_version: {SCHEMA_VERSION}"
 
 
 @pytest.mark.parametrize("edit,expected", [

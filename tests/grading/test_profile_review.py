@@ -1,0 +1,112 @@
+"""Evidence profiles through the Review facade: record, rate, map claims, check, SoF, migrate."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from reviewtools.export.run import export_review
+from reviewtools.grading.checks import check
+from reviewtools.model.profiles import PROPOSED_BY
+from reviewtools.model.protocol import MinimalImportantDifference, ProfileSpec
+from reviewtools.review import migrate_review, open_review
+from reviewtools.settings import Settings
+from reviewtools.store.files import save_record
+
+PID = "anxiety-vs-usual-care"
+
+
+@pytest.fixture
+def profiled(review):
+    protocol = review.protocol
+    anxiety = protocol.outcome("anxiety").model_copy(update={"mid": MinimalImportantDifference(
+        value=0.5, unit="SMD", source="synthetic, for the test")})
+    protocol = protocol.model_copy(update={
+        "outcomes": [anxiety if o.id == "anxiety" else o for o in protocol.outcomes],
+        "profiles": [ProfileSpec(id=PID, outcome="anxiety", comparator="usual-care")]})
+    save_record(review.protocol_path, protocol)
+    review = open_review("foot-massage", settings=review.settings)
+    for key, n, category in (("trial2020a", 250, "foot massage"),
+                             ("trial2021b", 200, "foot reflexology")):
+        review.appraise(key, by="ann", design="RCT", population="adults", n=n,
+                        intervention="x", intervention_category=category, risk_of_bias="low",
+                        rob_reasons="synthetic")
+    review.add_evidence(PID, "trial2020a", outcome="state anxiety", n=250, by="ann",
+                        direction="favours intervention", measure="SMD", value=-0.7,
+                        ci_low=-0.95, ci_high=-0.55)
+    review.add_evidence(PID, "trial2021b", outcome="anxiety (STAI)", n=200, by="ann",
+                        direction="favours intervention", measure="SMD", value=-0.6,
+                        ci_low=-0.9, ci_high=-0.55)
+    return review
+
+
+def test_two_claims_that_assert_one_outcome_share_one_rating(profiled):
+    profile = profiled.rate_profile(PID, by="ann")
+    assert profile.rating.certainty == "high" and profile.rating.participants == 450
+    first, second = "stress-01", "mood-01"
+    profiled.map_claim(first, [PID], by="ann")
+    profiled.map_claim(second, [PID], by="ann")
+    assert profiled.evidence_verdict(first)[:2] == profiled.evidence_verdict(second)[:2] == \
+        ("high", "supported")
+    assert profiled.profile(PID).rating == profile.rating  # rated once, stored once
+
+
+def test_check_reports_a_study_counted_twice_and_a_verdict_against_its_profile(profiled):
+    profiled.rate_profile(PID, by="ann")
+    profiled.map_claim("stress-01", [PID], by="ann")
+    profiled.link("stress-01", "trial2020a", by="ann", stance="supports", outcome="anxiety",
+                  quote="q", directness="direct")
+    profiled.grade("stress-01", by="ann")
+    profiled.verdict("stress-01", "uncertain", by="ann", reason="too early to say")
+    problems = [str(p) for p in check(profiled.settings, ["foot-massage"])]
+    assert any("[stress-01]: verdict 'uncertain' but its profiles give 'supported'" in p
+               for p in problems)
+    profiled.add_evidence(PID, "trial2020a", outcome="trait anxiety", n=250, by="ann",
+                          direction="favours intervention")
+    problems = [str(p) for p in check(profiled.settings, ["foot-massage"])]
+    assert any(f"profiles/{PID}.yaml: profile has no certainty" in p for p in problems)
+    profiled.rate_profile(PID, by="ann")
+    problems = [str(p) for p in check(profiled.settings, ["foot-massage"])]
+    assert any("trial2020a: already in this profile: a study is counted once" in p
+               for p in problems)
+
+
+def test_the_sof_table_in_the_notebook_and_the_export(profiled, tmp_path):
+    profiled.rate_profile(PID, by="ann")
+    sof = profiled.sof()
+    row = sof.set_index("profile").loc[PID]
+    assert row["participants (studies)"] == "450 (2 studies)"
+    assert row["certainty"].endswith("High") and row["comparison"].startswith("foot massage vs")
+    assert "no treatment or usual care" in row["comparison"]
+    out = tmp_path / "out"
+    export_review(profiled, ["md"], out_dir=out)
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert "## Summary of findings" in md and "450 (2 studies)" in md
+
+
+def _digest(root) -> dict[str, str]:  # noqa: ANN001
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((root / "evidence").rglob("*.yaml"))}
+
+
+def test_migrating_the_shipped_review_keeps_every_judgement(repo_copy):
+    settings = Settings.from_env(root=repo_copy)
+    review = open_review("foot-massage", settings=settings)
+    before = {c.id: (c.grade, c.verdict, c.history) for c in review.load_claims()}
+    report = migrate_review(review)
+    assert report.profiles and all(p.rating.by == PROPOSED_BY for p in report.profiles.values())
+    after = open_review("foot-massage", settings=settings)
+    for claim in after.load_claims():
+        grade, verdict, history = before[claim.id]
+        assert (claim.grade, claim.verdict) == (grade, verdict)
+        assert claim.history[:len(history)] == history
+        assert claim.schema_version == 2
+    assert set(after.load_profiles()) == set(report.profiles)
+    assert {s.id for s in after.protocol.profiles} >= set(report.profiles)
+    assert check(settings, ["foot-massage"]) == []
+    digest = _digest(repo_copy)
+    migrate_review(open_review("foot-massage", settings=settings))
+    assert _digest(repo_copy) == digest  # a second run changes nothing
+    assert after.sof().empty  # proposals are not published until a reviewer rates them
+    assert not after.sof(proposals=True).empty
