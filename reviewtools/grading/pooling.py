@@ -14,8 +14,9 @@ its variance on the analysis scale:
 The standard error comes from ``se`` when given, else from the 95% CI as
 (upper - lower) / (2 x 1.959964). Random effects are DerSimonian-Laird (``method="dl"``) or
 Paule-Mandel (``method="pm"``), via ``statsmodels.stats.meta_analysis.combine_effects``; the
-result records tau², I² (percent), Cochran's Q with its df and p, study weights, and a
-provenance string naming the statsmodels version.
+result records tau² and I² (percent), both truncated at 0 as their definitions say
+(statsmodels 0.15 leaves both negative when Q < df), Cochran's Q with its df and p, study
+weights, and a provenance string naming the statsmodels version.
 """
 
 from __future__ import annotations
@@ -142,6 +143,25 @@ def _n_total(results: Sequence[OutcomeResult]) -> int | None:
     return None if any(n is None for n in totals) else sum(totals)  # type: ignore[misc]
 
 
+def i_squared(q: float, df: int) -> float:
+    """Higgins' I² in percent, max(0, (Q - df) / Q); statsmodels leaves it negative."""
+    return 0.0 if q <= 0 else max(0.0, 100 * (q - df) / q)
+
+
+def _random_part(res) -> tuple[float, float, float, np.ndarray]:  # noqa: ANN001 - statsmodels
+    """tau², random-effects mean, its SE and relative weights, with tau² truncated at 0.
+
+    DerSimonian-Laird's moment estimator is max(0, (Q - df) / C); statsmodels (0.14, 0.15)
+    returns the untruncated value, which is negative when Q < df and would give studies more
+    weight than their own variance allows. With tau² = 0 the random-effects result is the
+    fixed-effect one.
+    """
+    if float(res.tau2) > 0:
+        return (float(res.tau2), float(res.mean_effect_re), float(res.sd_eff_w_re),
+                np.asarray(res.weights_rel_re))
+    return 0.0, float(res.mean_effect_fe), float(res.sd_eff_w_fe), np.asarray(res.weights_rel_fe)
+
+
 def pool(results: Sequence[OutcomeResult], *, method: str = "dl") -> PooledResult:
     """Random-effects pooled estimate, 95% CI, tau², I² and Q for one outcome-comparison."""
     if method not in METHODS:
@@ -158,15 +178,15 @@ def pool(results: Sequence[OutcomeResult], *, method: str = "dl") -> PooledResul
     eff = np.array([p[0] for p in parts])
     var = np.array([p[1] ** 2 for p in parts])
     res = combine_effects(eff, var, method_re=METHODS[method][0], use_t=False)
-    mean, sd = float(res.mean_effect_re), float(res.sd_eff_w_re)
+    tau2, mean, sd, rel_weights = _random_part(res)
     lo, hi = mean - Z95 * sd, mean + Z95 * sd
     back = math.exp if fields["measure"] in RATIO_MEASURES else float
     homogeneity = res.test_homogeneity()
-    weights = np.asarray(res.weights_rel_re) * 100
+    weights = rel_weights * 100
     return PooledResult(
         **fields, method=METHODS[method][1], k=len(results), n_total=_n_total(results),
-        estimate=back(mean), ci_low=back(lo), ci_high=back(hi), tau2=float(res.tau2),
-        i2=100 * float(res.i2), q=float(res.q), q_df=len(results) - 1,
+        estimate=back(mean), ci_low=back(lo), ci_high=back(hi), tau2=tau2,
+        i2=i_squared(float(res.q), len(results) - 1), q=float(res.q), q_df=len(results) - 1,
         q_p=float(homogeneity.pvalue),
         studies=[StudyContribution(study=r.study, effect=float(e), se=p[1],
                                    weight_percent=float(w), se_from=p[2])
