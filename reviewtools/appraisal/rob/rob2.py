@@ -23,7 +23,7 @@ reason, between "some concerns" and "high". A decision is refused where the rule
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from reviewtools.appraisal.rob.domains import (
     NO,
@@ -51,7 +51,7 @@ IF_APPLICABLE = ("NA", "Y", "PY", "PN", "N", "NI")  # "[if applicable]" question
 
 
 def _q(id: str, text: str, options: tuple[str, ...] = ("Y", "PY", "PN", "N", "NI"),
-       applies=None) -> Question:  # noqa: ANN001 - a predicate on earlier answers
+       applies: Callable[[Mapping[str, str]], bool] | None = None) -> Question:
     return Question(id=id, text=text, options=options, applies=applies)
 
 
