@@ -25,8 +25,11 @@ with a reason, and the certainty follows from the start level and the domains.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import get_args
 
 from reviewtools.errors import GradingError
+from reviewtools.grading.pooling import pool
+from reviewtools.model.evidence import Measure, OutcomeResult
 from reviewtools.model.profiles import (
     DomainProposal,
     EffectDirection,
@@ -262,6 +265,33 @@ def large_effect(kept: Sequence[ProfileEntry]) -> DomainProposal:
     return DomainProposal(levels=0, reason="no large effect on a ratio scale")
 
 
+def pooled_entry(profile: Profile, kept: Sequence[ProfileEntry]) -> tuple[ProfileEntry | None,
+                                                                        str]:
+    """Where two or more results on one measure have CIs and no review pools them, pool them
+    (random effects, statsmodels) and return the pooled result as an entry, with provenance."""
+    if any(e.studies_pooled for e in kept):
+        return None, ""
+    usable = [e for e in kept if e.value is not None and e.ci_low is not None
+              and e.ci_high is not None and e.measure in get_args(Measure)]
+    if len(usable) < 2 or len({e.measure for e in usable}) != 1:
+        return None, ""
+    results = [OutcomeResult(study=e.study, outcome=profile.outcome, comparison=profile.comparator,
+                             measure=e.measure, value=e.value, ci_low=e.ci_low, ci_high=e.ci_high)
+               for e in usable]
+    try:
+        p = pool(results)
+    except GradingError as exc:
+        return None, f"not pooled: {exc}"
+    n = sum(e.n for e in usable) if all(e.n is not None for e in usable) else None
+    entry = ProfileEntry(study="pooled", outcome=profile.outcome, direction=direction_of(usable),
+                         n=n, measure=p.measure, value=round(p.estimate, 4),
+                         ci_low=round(p.ci_low, 4), ci_high=round(p.ci_high, 4),
+                         i2=round(min(max(p.i2, 0.0), 100.0), 1), studies_pooled=p.k,
+                         by="reviewtools", at=now())
+    return entry, (f"{p.measure} {p.estimate:.2f} (95% CI {p.ci_low:.2f} to {p.ci_high:.2f}), "
+                   f"I² {p.i2:.0f}%, {p.k} studies; {p.provenance}")
+
+
 def propose(kept: Sequence[ProfileEntry], studies: Mapping[str, Study], protocol: Protocol,
             outcome: Outcome, randomised: bool) -> dict[str, DomainProposal]:
     out = {"risk_of_bias": risk_of_bias(kept, studies), "inconsistency": inconsistency(kept),
@@ -302,7 +332,13 @@ def rate(profile: Profile, studies: Mapping[str, Study], protocol: Protocol, *, 
     kept, refused = body(profile, studies)
     start, start_reason = start_for(kept, studies)
     outcome = protocol.outcome(profile.outcome)
+    pooled, pooled_note = pooled_entry(profile, kept)
     proposals = propose(kept, studies, protocol, outcome, start == "high")
+    if pooled is not None:  # the pooled CI and I² decide imprecision and heterogeneity
+        with_pooled = [*kept, pooled]
+        proposals["imprecision"] = imprecision(with_pooled, outcome)
+        if pooled.i2 is not None and pooled.i2 > 75:
+            proposals["inconsistency"] = inconsistency([pooled])
     down = Downgrades(**_decide(proposals, downgrades or {}, DOWNGRADE_DOMAINS))
     if start == "high" and any(v for v, _ in (upgrades or {}).values()):
         raise GradingError("rating up applies to non-randomised evidence only (GRADE)")
@@ -319,6 +355,7 @@ def rate(profile: Profile, studies: Mapping[str, Study], protocol: Protocol, *, 
                   upgrades=up, proposed=proposed, certainty=final,
                   override_justification=justification, participants=total,
                   participants_known=known, studies=len(kept), refused=refused, by=by,
+                  pooled=pooled_note,
                   ai_assisted=ai_assisted, at=now())
 
 

@@ -85,6 +85,7 @@ class Rating(Record):
     participants_known: int = 0
     studies: int = 0
     refused: list[Refused] = []
+    pooled: str = ""  # the pooled estimate reviewtools computed, with its provenance
     by: str
     ai_assisted: bool = False
     at: str

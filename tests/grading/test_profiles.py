@@ -203,3 +203,18 @@ def test_two_claims_asserting_one_outcome_share_its_certainty():
     assert bundled[1] == "partly supported"
     assert claim_certainty([anxiety, sleep], PROTOCOL) == "high"  # sleep is not critical
     assert claim_verdict([], studies, PROTOCOL, no_studies_found=True)[1] == "no evidence"
+
+
+def test_comparable_trials_no_review_pools_are_pooled_with_statsmodels_and_said_so():
+    """Two trials on one measure and no review: pooled (random effects) and the pooled CI,
+    not each trial's, is judged against the MID. The inverse-variance arithmetic by hand:
+    SE = (high - low) / 3.92; with equal SEs and Q = 0 the pooled estimate is the mean."""
+    studies = {k: study(k, n=300) for k in ("a", "b")}
+    p = profile(entry("a", n=300, measure="SMD", value=-0.6, ci_low=-0.992, ci_high=-0.208),
+                entry("b", n=300, measure="SMD", value=-0.6, ci_low=-0.992, ci_high=-0.208))
+    r = rate(p, studies, PROTOCOL, by="ann")
+    se = (-0.208 + 0.992) / 3.92
+    low, high = -0.6 - 1.959964 * se / 2 ** 0.5, -0.6 + 1.959964 * se / 2 ** 0.5
+    assert r.pooled.startswith(f"SMD -0.60 (95% CI {low:.2f} to {high:.2f}), I² 0%, 2 studies")
+    assert "statsmodels" in r.pooled
+    assert "(pooled)" in r.proposals["imprecision"].reason
