@@ -93,3 +93,15 @@ def forest_figure(results: Sequence[OutcomeResult], *, pooled: PooledResult | No
         ax.grid(True, axis="x", color="#eeeeee")
         ax.set_axisbelow(True)
     return fig
+
+
+def profile_results(profile, studies_kept) -> list[OutcomeResult]:  # noqa: ANN001
+    """The numeric results of a profile's counted entries, as forest-plot rows (one measure)."""
+    rows = [e for e in studies_kept if e.value is not None and e.ci_low is not None
+            and e.ci_high is not None and e.measure in ("MD", "SMD", "RR", "OR", "HR", "RD")]
+    measures = {e.measure for e in rows}
+    if len(measures) != 1:
+        return []
+    return [OutcomeResult(study=e.study, outcome=profile.outcome, comparison=profile.comparator,
+                          measure=e.measure, value=e.value, ci_low=e.ci_low, ci_high=e.ci_high)
+            for e in rows]

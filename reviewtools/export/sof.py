@@ -108,8 +108,10 @@ def _cell(value: object) -> str:
     return " ".join(str(value).split()).replace("|", "\\|")
 
 
-def sof_markdown(rows: Sequence[Mapping[str, object]], escape) -> list[str]:  # noqa: ANN001
-    """The SoF table as a Pandoc pipe table with its footnotes, or nothing without rows."""
+def sof_markdown(rows: Sequence[Mapping[str, object]], escape,  # noqa: ANN001
+                 forests: Mapping[str, str] | None = None) -> list[str]:
+    """The SoF table as a Pandoc pipe table with its footnotes and forest plots, or nothing
+    without rows."""
     if not rows:
         return []
     cols = ["outcome", "comparison", "participants (studies)", "certainty", "effect",
@@ -124,4 +126,7 @@ def sof_markdown(rows: Sequence[Mapping[str, object]], escape) -> list[str]:  # 
         if row["footnotes"]:
             lines += [f"**{escape(row['outcome'])}, {escape(row['comparison'])}.** "
                       f"{escape(row['footnotes'])}", ""]
+        if forests and row["profile"] in forests:
+            lines += [f"![Forest plot: {escape(row['outcome'])}, {escape(row['comparison'])}.]"
+                      f"({forests[row['profile']]}){{width=100%}}", ""]
     return lines

@@ -83,6 +83,8 @@ def test_the_sof_table_in_the_notebook_and_the_export(profiled, tmp_path):
     export_review(profiled, ["md"], out_dir=out)
     md = (out / "summary.md").read_text(encoding="utf-8")
     assert "## Summary of findings" in md and "450 (2 studies)" in md
+    svg = (out / "figures" / f"forest-{PID}.svg").read_text(encoding="utf-8")
+    assert f"figures/forest-{PID}.png" in md and "trial2020a" in svg and "trial2021b" in svg
 
 
 def _digest(root) -> dict[str, str]:  # noqa: ANN001

@@ -342,7 +342,7 @@ def render(ctx: ExportContext, *, figures: dict[str, Path] | None = None) -> str
                   "of its evidence, coloured by verdict.](figures/evidence-map.png)"
                   "{#fig-evidence-map width=100%}", ""]
     lines += overstated_block(ctx)
-    lines += sof_markdown(ctx.sof_rows, escape)
+    lines += sof_markdown(ctx.sof_rows, escape, ctx.forests() if ctx.sof_rows else None)
     for group in ctx.sections:
         lines += [f"## {escape(group.heading)} {{#section-{safe_name(group.slug)}}}", ""]
         if group.slug in figures:
