@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewtools.appraisal import links as links_stage
+from reviewtools.appraisal.risk import load_assessments, save_assessment
+from reviewtools.appraisal.rob import RobAssessment, assess
 from reviewtools.appraisal.studies import appraise as appraise_study
 from reviewtools.article.importing import ArticleText, load_article
 from reviewtools.claims import edits
@@ -243,8 +245,18 @@ class Review(ReviewFolder):
         to change a proposal, ``certainty`` + ``justification`` to override the result."""
         old = self.profile(profile_id)
         studies = {e.study: load_study(e.study, self.settings) for e in old.entries}
-        rating = profiles_stage.rate(old, studies, self.protocol, by=by, **kw)
+        rating = profiles_stage.rate(old, studies, self.protocol, by=by,
+                                     tools=load_assessments(self.settings), **kw)
         return self._save_profile(old, profiles_stage.with_rating(old, rating))
+
+    def assess_risk(self, key: str, tool: str, answers: Mapping[str, object], *, by: str,
+                    **kw: object) -> RobAssessment:
+        """Assess study ``key`` with ``tool`` ('rob2', 'robins-i', 'amstar2'): ``answers``
+        {question: {"code": "Y", "reason": "..."}}; the ratings are derived, then saved."""
+        load_study(key, self.settings)
+        assessment = assess(tool, key, answers, assessor=by, **kw)
+        save_assessment(self.settings, assessment)
+        return assessment
 
     def map_claim(self, claim_id: str, profiles: list[str], *, by: str) -> Claim:
         """Name the profiles (outcome x comparison) the claim's wording asserts."""

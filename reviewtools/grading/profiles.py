@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import get_args
 
+from reviewtools.appraisal.risk import RobFile, grading_level
 from reviewtools.errors import GradingError
 from reviewtools.grading.pooling import pool
 from reviewtools.model.evidence import Measure, OutcomeResult
@@ -123,15 +124,29 @@ def _weight(e: ProfileEntry, default: int) -> int:
     return e.n if e.n is not None else default
 
 
-def risk_of_bias(kept: Sequence[ProfileEntry], studies: Mapping[str, Study]) -> DomainProposal:
+def study_risk(e: ProfileEntry, studies: Mapping[str, Study],
+               tools: Mapping[str, RobFile]) -> tuple[str, str]:
+    """(low / some concerns / high, from what): the tool's overall where assessed with it."""
+    file = tools.get(e.study)
+    if file and file.assessments:
+        mine = [a for a in file.assessments if a.outcome in ("", e.outcome)] or file.assessments
+        return grading_level(mine[-1]), mine[-1].tool
+    return studies[e.study].risk_of_bias.overall, "abstract"
+
+
+def risk_of_bias(kept: Sequence[ProfileEntry], studies: Mapping[str, Study],
+                 tools: Mapping[str, RobFile] | None = None) -> DomainProposal:
     known = [e.n for e in kept if e.n is not None]
     default = sorted(known)[len(known) // 2] if known else 1
     total = sum(_weight(e, default) for e in kept)
-    share = {level: sum(_weight(e, default) for e in kept
-                        if studies[e.study].risk_of_bias.overall == level) / total
-             for level in ("low", "some concerns", "high")}
+    judged = {e.study: study_risk(e, studies, tools or {}) for e in kept}
+    share = {level: sum(_weight(e, default) for e in kept if judged[e.study][0] == level)
+             / total for level in ("low", "some concerns", "high")}
     shown = ", ".join(f"{level} {share[level]:.0%}" for level in share)
-    basis = "weighted by participants (unknown n weighted as the median)"
+    sources = sorted({src for _, src in judged.values()})
+    basis = ("weighted by participants (unknown n weighted as the median); judged with "
+             + ", ".join("the overall rating in the study record, not yet a tool" if s ==
+                         "abstract" else s for s in sources))
     if share["high"] >= 0.5:
         return DomainProposal(levels=1, reason=f"most of the evidence is at high risk of bias "
                               f"({shown}; {basis})")
@@ -293,8 +308,10 @@ def pooled_entry(profile: Profile, kept: Sequence[ProfileEntry]) -> tuple[Profil
 
 
 def propose(kept: Sequence[ProfileEntry], studies: Mapping[str, Study], protocol: Protocol,
-            outcome: Outcome, randomised: bool) -> dict[str, DomainProposal]:
-    out = {"risk_of_bias": risk_of_bias(kept, studies), "inconsistency": inconsistency(kept),
+            outcome: Outcome, randomised: bool,
+            tools: Mapping[str, RobFile] | None = None) -> dict[str, DomainProposal]:
+    out = {"risk_of_bias": risk_of_bias(kept, studies, tools),
+           "inconsistency": inconsistency(kept),
            "indirectness": indirectness(kept, studies, protocol),
            "imprecision": imprecision(kept, outcome), "publication_bias": publication_bias(kept)}
     if not randomised:
@@ -324,7 +341,8 @@ def _decide(proposals: Mapping[str, DomainProposal], given: Mapping[str, tuple[i
 def rate(profile: Profile, studies: Mapping[str, Study], protocol: Protocol, *, by: str,
          downgrades: Mapping[str, tuple[int, str]] | None = None,
          upgrades: Mapping[str, tuple[int, str]] | None = None, certainty: str | None = None,
-         justification: str = "", ai_assisted: bool = False) -> Rating:
+         justification: str = "", ai_assisted: bool = False,
+         tools: Mapping[str, RobFile] | None = None) -> Rating:
     """The certainty of ``profile``: proposals, the reviewer's domain decisions, the result."""
     missing = sorted({e.study for e in profile.entries} - set(studies))
     if missing:
@@ -333,7 +351,7 @@ def rate(profile: Profile, studies: Mapping[str, Study], protocol: Protocol, *, 
     start, start_reason = start_for(kept, studies)
     outcome = protocol.outcome(profile.outcome)
     pooled, pooled_note = pooled_entry(profile, kept)
-    proposals = propose(kept, studies, protocol, outcome, start == "high")
+    proposals = propose(kept, studies, protocol, outcome, start == "high", tools)
     if pooled is not None:  # the pooled CI and I² decide imprecision and heterogeneity
         with_pooled = [*kept, pooled]
         proposals["imprecision"] = imprecision(with_pooled, outcome)

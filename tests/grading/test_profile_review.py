@@ -112,3 +112,20 @@ def test_migrating_the_shipped_review_keeps_every_judgement(repo_copy):
     assert _digest(repo_copy) == digest  # a second run changes nothing
     assert after.sof().empty  # proposals are not published until a reviewer rates them
     assert not after.sof(proposals=True).empty
+
+
+def test_a_rob2_assessment_decides_the_risk_of_bias_domain(profiled):
+    """The study record says 'low' (from the abstract); an RoB 2 assessment whose domain 1
+    answers give 'high' (allocation not concealed) replaces it in the proposal."""
+    from tests.appraisal.rob.test_rob2 import trial
+    profiled.rate_profile(PID, by="ann")
+    assert "most of the evidence is at low risk of bias" in \
+        profiled.profile(PID).rating.proposals["risk_of_bias"].reason
+    for key in ("trial2020a", "trial2021b"):
+        assessment = profiled.assess_risk(key, "rob2", trial(D1=dict(q1_1="Y", q1_2="N",
+                                                                     q1_3="N")), by="ann")
+        assert assessment.overall == "high"
+    rating = profiled.rate_profile(PID, by="ann").rating
+    assert rating.downgrades.risk_of_bias.levels == 1
+    assert "judged with rob2" in rating.proposals["risk_of_bias"].reason
+    assert (profiled.settings.evidence_dir / "rob" / "trial2020a.yaml").is_file()
