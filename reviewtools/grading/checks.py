@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reviewtools import __version__
 from reviewtools.errors import ReviewToolsError
-from reviewtools.grading.profile_checks import check_profiles
+from reviewtools.grading.profile_checks import check_profiles, check_rob_files
 from reviewtools.grading.rules import certainty_from
 from reviewtools.literature import bib
 from reviewtools.model.records import Claim, ReviewMeta, Study
@@ -74,6 +74,7 @@ def fingerprint(settings: Settings, slugs: list[str]) -> tuple[str, bool]:
     rows: list[tuple] = [(RESULT_FORMAT, __version__, str(settings.root.resolve()))]
     rows += [_stamp_or_none(p) for p in (*_RULE_FILES, settings.bib_path)]
     rows += _folder_stamps(settings.studies_dir)
+    rows += _folder_stamps(settings.evidence_dir / "rob")
     for slug in slugs:
         folder = settings.evidence_dir / slug
         rows += [(slug,), *_folder_stamps(folder), *_folder_stamps(folder / "claims"),
@@ -108,6 +109,7 @@ def _check(settings: Settings, slugs: list[str]) -> list[Problem]:
         return [Problem(_rel(bib_path, settings), "", str(exc).removeprefix(f"{bib_path}: "))]
     studies, study_problems = _load_studies(settings)
     problems += study_problems
+    problems += [Problem(*found) for found in check_rob_files(settings)]
     metas = ParsedFolder(settings.evidence_dir, ReviewMeta, settings)
     for slug in slugs:
         review = ReviewFolder(slug, settings)

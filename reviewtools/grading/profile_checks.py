@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from reviewtools.appraisal.risk import RobFile
 from reviewtools.errors import ReviewToolsError
 from reviewtools.grading.profiles import body
 from reviewtools.grading.verdicts import claim_verdict
@@ -26,6 +27,7 @@ from reviewtools.model.records import (
     Claim,
     Study,
 )
+from reviewtools.settings import Settings
 from reviewtools.store.files import load_record
 from reviewtools.store.folders import ReviewFolder
 
@@ -116,4 +118,21 @@ def _claim_problems(claim, profiles, studies, protocol) -> list[str]:  # noqa: A
         out.append(f"verdict '{verdict}' but its profiles give '{expected}' ({reason})")
     if claim.grade and certainty and claim.grade.certainty != certainty:
         out.append(f"certainty {claim.grade.certainty} but its profiles give {certainty}")
+    return out
+
+
+def check_rob_files(settings: Settings) -> list[Found]:
+    """Every risk-of-bias file loads, and every overall follows from its answers (a typed
+    overall or domain rating that the tool's rules do not give is a problem)."""
+    out: list[Found] = []
+    folder = settings.evidence_dir / "rob"
+    for path in sorted(folder.glob("*.yaml")):
+        where = f"evidence/rob/{path.name}"
+        try:
+            record = load_record(path, RobFile)
+        except (ReviewToolsError, ValueError) as exc:
+            out.append((where, "", f"cannot read: {str(exc).splitlines()[0][:300]}"))
+            continue
+        if record.study != path.stem:
+            out.append((where, "", f"study '{record.study}' does not match the file name"))
     return out

@@ -129,3 +129,16 @@ def test_a_rob2_assessment_decides_the_risk_of_bias_domain(profiled):
     assert rating.downgrades.risk_of_bias.levels == 1
     assert "judged with rob2" in rating.proposals["risk_of_bias"].reason
     assert (profiled.settings.evidence_dir / "rob" / "trial2020a.yaml").is_file()
+
+
+def test_check_reports_a_risk_of_bias_overall_that_does_not_follow_its_answers(profiled):
+    from tests.appraisal.rob.test_rob2 import trial
+    profiled.assess_risk("trial2020a", "rob2", trial(), by="ann")
+    path = profiled.settings.evidence_dir / "rob" / "trial2020a.yaml"
+    assert all("rob" not in p.file for p in check(profiled.settings, ["foot-massage"]))
+    text = path.read_text(encoding="utf-8")
+    assert "overall: low" in text
+    path.write_text(text.replace("overall: low", "overall: high"), encoding="utf-8")
+    problems = [str(p) for p in check(profiled.settings, ["foot-massage"])]
+    assert any(p.startswith("evidence/rob/trial2020a.yaml: cannot read") and
+               "follow from the answers" in p for p in problems)
