@@ -20,12 +20,10 @@ from reviewtools.appraisal import links as links_stage
 from reviewtools.appraisal.risk import load_assessments, save_assessment
 from reviewtools.appraisal.rob import RobAssessment, assess
 from reviewtools.appraisal.studies import appraise as appraise_study
-from reviewtools.article.importing import ArticleText, load_article
 from reviewtools.claims import edits
 from reviewtools.claims.detection import sections_of
 from reviewtools.claims.reconcile import ExtractReport, reconcile
 from reviewtools.errors import ClaimMismatchError, InputError, NotFoundError
-from reviewtools.export.sof import is_accepted
 from reviewtools.grading import judgements, migration
 from reviewtools.grading import profiles as profiles_stage
 from reviewtools.grading.migration import MigrationReport
@@ -47,6 +45,8 @@ from reviewtools.store.folders import (
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from reviewtools.article.importing import ArticleText
 
 __all__ = ["CLAIM_COLUMNS", "ExtractReport", "Review", "claim_row", "extract_review",
            "list_reviews", "new_review", "open_review", "review_dir", "write_protocol"]
@@ -281,7 +281,7 @@ class Review(ReviewFolder):
     def sof(self, *, proposals: bool = False) -> pd.DataFrame:
         """The summary-of-findings table (rated profiles; ``proposals=True`` adds the
         migration's proposals, marked in the profile column)."""
-        from reviewtools.export.sof import sof_table
+        from reviewtools.export.sof import is_accepted, sof_table  # pandas on first use
         profiles = self.load_profiles()
         if proposals:  # show the migration's proposals too, marked as such
             profiles = {pid if p.rating is None or is_accepted(p) else f"{pid} (proposal)":
@@ -313,6 +313,7 @@ def extract_review(source: str, slug: str, *, settings: Settings, by: str = "ext
     Existing claims are never deleted: each is re-anchored to the new snapshot
     (exact, then fuzzy) or marked orphaned, keeping every judgement.
     """
+    from reviewtools.article.importing import load_article  # the HTTP and HTML stack on use
     article = load_article(source, settings)
     path = review_dir(settings, slug)
     claims_dir = path / "claims"

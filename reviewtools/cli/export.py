@@ -45,7 +45,7 @@ def cmd_screenshot(args: argparse.Namespace, settings: Settings) -> int:
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add ``export`` and ``screenshot`` to the ``reviewtools`` sub-commands."""
     from reviewtools.export.formats import DEFAULT_FORMATS, FORMATS
-    from reviewtools.export.formats.pandoc import DEFAULT_STYLE, STYLES
+    from reviewtools.export.formats.styles import DEFAULT_STYLE, STYLES
     formats = "; ".join(f"{f.name}: {f.label}" for f in FORMATS.values())
     styles = "; ".join(f"{s.name}: {s.label}" for s in STYLES.values())
     p = sub.add_parser(

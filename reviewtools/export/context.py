@@ -11,11 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from reviewtools.errors import ExportError
-from reviewtools.export.forest import forest_figure, profile_results
-from reviewtools.export.plotting import render
 from reviewtools.export.sof import sof_rows
-from reviewtools.grading.pooling import pool
-from reviewtools.grading.profiles import body
 from reviewtools.model.protocol import Protocol
 from reviewtools.model.records import Claim, Study
 from reviewtools.store.cache import load_many
@@ -66,28 +62,6 @@ class ExportContext:
         keys = {e.study for p in profiles.values() for e in p.entries}
         studies = {k: self.studies.get(k) or load_study(k, self.review.settings) for k in keys}
         return sof_rows(profiles, studies, self.protocol)
-
-    def forests(self) -> dict[str, str]:
-        """Write a forest plot per published profile with numeric results; profile -> PNG."""
-        out: dict[str, str] = {}
-        if self.protocol is None:
-            return out
-        for pid, profile in self.review.load_profiles().items():
-            if pid not in {row["profile"] for row in self.sof_rows}:
-                continue
-            studies = {e.study: self.studies.get(e.study) or load_study(e.study,
-                                                                        self.review.settings)
-                       for e in profile.entries}
-            kept, _ = body(profile, studies)
-            results = profile_results(profile, kept)
-            if not results:
-                continue
-            pooled = pool(results) if len(results) > 1 else None
-            fig = forest_figure(results, pooled=pooled, title=pid)
-            for fmt in ("png", "svg"):
-                self.write_bytes(f"figures/forest-{pid}.{fmt}", render(fig, fmt))
-            out[pid] = f"figures/forest-{pid}.png"
-        return out
 
     @cached_property
     def claims(self) -> list[Claim]:

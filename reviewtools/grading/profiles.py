@@ -29,7 +29,6 @@ from typing import get_args
 
 from reviewtools.appraisal.risk import RobFile, grading_level
 from reviewtools.errors import GradingError
-from reviewtools.grading.pooling import pool
 from reviewtools.model.evidence import Measure, OutcomeResult
 from reviewtools.model.profiles import (
     DomainProposal,
@@ -293,6 +292,7 @@ def pooled_entry(profile: Profile, kept: Sequence[ProfileEntry]) -> tuple[Profil
     results = [OutcomeResult(study=e.study, outcome=profile.outcome, comparison=profile.comparator,
                              measure=e.measure, value=e.value, ci_low=e.ci_low, ci_high=e.ci_high)
                for e in usable]
+    from reviewtools.grading.pooling import pool  # statsmodels loads only when pooling
     try:
         p = pool(results)
     except GradingError as exc:

@@ -18,34 +18,20 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from reviewtools.errors import ExportError, InputError
 from reviewtools.export.context import ExportContext
 from reviewtools.export.figures import figures_for
 from reviewtools.export.formats.markdown import PANDOC_FROM, csl_items, render
+from reviewtools.export.formats.styles import (  # noqa: E402, F401 - re-exported
+    ALIASES,
+    CSL_DIR,
+    DEFAULT_STYLE,
+    STYLES,
+    Style,
+)
 
-CSL_DIR = Path(__file__).resolve().parent / "csl"
-
-
-@dataclass(frozen=True)
-class Style:
-    name: str
-    label: str
-    file: str | None  # None: Pandoc's built-in Chicago author-date
-
-
-STYLES: dict[str, Style] = {s.name: s for s in (
-    Style("ama", "American Medical Association (numeric, superscript)",
-          "american-medical-association.csl"),
-    Style("vancouver", "Vancouver / ICMJE (numeric)", "vancouver.csl"),
-    Style("harvard", "Elsevier Harvard (author-date)", "elsevier-harvard.csl"),
-    Style("chicago", "Chicago author-date (Pandoc's built-in style)", None),
-)}
-ALIASES = {"american-medical-association": "ama", "elsevier-harvard": "harvard",
-           "chicago-author-date": "chicago", "icmje": "vancouver"}
-DEFAULT_STYLE = "ama"
 TIMEOUT = 120  # seconds for one Pandoc run
 
 # Runs after citeproc: adds a DOI link (unless the style printed one) and a PMID link to each
