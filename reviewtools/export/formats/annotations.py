@@ -36,14 +36,20 @@ def _iri(text: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"reviewtools:{text}"))
 
 
-def source_iri(ctx: ExportContext) -> str:
-    """The annotated resource: the article's http(s) URL, else the snapshot's hash as an
-    RFC 6920 ``ni:`` IRI (the selectors are relative to that exact text)."""
-    meta = ctx.review.meta
-    if re.match(r"^https?://\S+$", meta.source):
-        return meta.source
-    digest = urlsafe_b64encode(bytes.fromhex(meta.sha256)).decode().rstrip("=")
+def snapshot_iri(ctx: ExportContext) -> str:
+    """The snapshot's hash as an RFC 6920 ``ni:`` IRI (the selectors match that exact text)."""
+    digest = urlsafe_b64encode(bytes.fromhex(ctx.review.meta.sha256)).decode().rstrip("=")
     return f"ni:///sha-256;{digest}"
+
+
+def source_iri(ctx: ExportContext) -> str:
+    """The annotated resource: where the article was published (the URL recorded for it,
+    else the http(s) address it was fetched from), else the snapshot's ``ni:`` IRI."""
+    meta = ctx.review.meta
+    for url in (meta.url, meta.source):
+        if re.match(r"^https?://\S+$", url or ""):
+            return url
+    return snapshot_iri(ctx)
 
 
 def study_url(fields: dict[str, object]) -> str | None:
@@ -107,7 +113,8 @@ def annotation(ctx: ExportContext, claim: Claim) -> dict[str, object]:
         "target": {
             "source": source_iri(ctx),
             "selector": selectors(ctx.review.snapshot, claim),
-            "state": {"type": "TimeState", "sourceDate": meta.retrieved},
+            "state": {"type": "TimeState", "sourceDate": meta.retrieved,
+                      "cached": snapshot_iri(ctx)},
         },
     }
     if ctx.base_url:

@@ -19,8 +19,11 @@ from reviewtools.model.records import VERDICT_LABEL, Claim
 if TYPE_CHECKING:
     from reviewtools.export.context import ExportContext
 
-RATING = {"contradicted": 1, "not supported": 2, "uncertain": 3, "not testable": 3,
-          "partly supported": 4, "supported": 5}
+# The rating scale (documented in README): 1 contradicted, 2 not supported, 3 uncertain,
+# 4 partly supported, 5 supported. "Not testable" and "no evidence" are not points on it:
+# they are published by name only (alternateName), with no numeric rating.
+RATING = {"contradicted": 1, "not supported": 2, "uncertain": 3, "partly supported": 4,
+          "supported": 5}
 BEST, WORST = 5, 1
 
 
@@ -30,15 +33,14 @@ def review_url(ctx: ExportContext, claim: Claim) -> str:
     return f"{ctx.base_url.rstrip('/')}/{page}" if ctx.base_url else page
 
 
-def article_url(ctx: ExportContext) -> str:
-    """The article's http(s) URL; for a file source, the committed snapshot (relative to
-    ``exports/SLUG/``, or under ``base_url`` when one is given)."""
+def article_url(ctx: ExportContext) -> str | None:
+    """Where the article was published: the URL recorded for it (``new --url``), else the
+    http(s) address it was fetched from; None when unknown (never a local path or a guess)."""
     meta = ctx.review.meta
-    if re.match(r"^https?://\S+$", meta.source):
-        return meta.source
-    if ctx.base_url:
-        return f"{ctx.base_url.rstrip('/')}/{meta.snapshot}"
-    return f"../../evidence/{meta.slug}/{meta.snapshot}"
+    for url in (meta.url, meta.source):
+        if re.match(r"^https?://\S+$", url or ""):
+            return url
+    return None
 
 
 def claim_review(ctx: ExportContext, claim: Claim) -> dict[str, object]:
@@ -46,17 +48,23 @@ def claim_review(ctx: ExportContext, claim: Claim) -> dict[str, object]:
     if claim.verdict is None:
         raise ValueError(f"{claim.id} has no verdict to publish")
     meta = ctx.review.meta
-    appearance = {"@type": "CreativeWork", "url": article_url(ctx), "headline": meta.title,
-                  "identifier": f"sha256:{meta.sha256}"}
+    appearance: dict[str, object] = {"@type": "CreativeWork", "headline": meta.title,
+                                     "identifier": f"sha256:{meta.sha256}"}
+    url = article_url(ctx)
+    if url:
+        appearance["url"] = url
+    rating: dict[str, object] = {"@type": "Rating",
+                                 "alternateName": VERDICT_LABEL[claim.verdict.value]}
+    if claim.verdict.value in RATING:
+        rating.update(ratingValue=RATING[claim.verdict.value], bestRating=BEST,
+                      worstRating=WORST)
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": review_url(ctx, claim),
         "claimReviewed": " ".join(claim.text.split()),
         "itemReviewed": {"@type": "Claim", "appearance": appearance},
-        "reviewRating": {"@type": "Rating", "ratingValue": RATING[claim.verdict.value],
-                         "bestRating": BEST, "worstRating": WORST,
-                         "alternateName": VERDICT_LABEL[claim.verdict.value]},
+        "reviewRating": rating,
         "reviewBody": ctx.statement(claim),
         "author": {"@type": "Person", "name": claim.verdict.by},
         "datePublished": claim.verdict.at[:10],

@@ -141,6 +141,18 @@ def test_target_source_and_state(review, settings, tmp_path):
     assert ann["target"]["state"]["sourceDate"] == review.meta.retrieved
     assert ann["canonical"].startswith(
         "https://example.org/reviews/foot-massage/summary.html#claim-")
+    snapshot = ann["target"]["source"]
+    assert ann["target"]["state"]["cached"] == snapshot
+
+
+def test_a_recorded_url_is_the_target_and_the_snapshot_its_cached_copy(review, settings,
+                                                                        tmp_path):
+    from reviewtools.review import set_url
+    judge(review, settings)
+    set_url(review, "https://blog.invalid/foot-post")
+    ann = _load(review, tmp_path)["first"]["items"][0]
+    assert ann["target"]["source"] == "https://blog.invalid/foot-post"  # Hypothesis finds it
+    assert re.match(r"^ni:///sha-256;[A-Za-z0-9_-]{43}$", ann["target"]["state"]["cached"])
 
 
 def test_deterministic(review, settings, tmp_path):

@@ -28,16 +28,20 @@ def test_every_field(review, settings, tmp_path):
         reviewed = item["itemReviewed"]
         assert reviewed["@type"] == "Claim"
         assert reviewed["appearance"]["@type"] == "CreativeWork"
-        assert reviewed["appearance"]["url"] == "../../evidence/foot-massage/article.txt"
+        assert "url" not in reviewed["appearance"]  # the article's address is not known
         rating = item["reviewRating"]
         assert rating["@type"] == "Rating"
-        assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+        if claim.verdict.value in ("not testable", "no evidence"):
+            assert "ratingValue" not in rating  # a name, not a point on the scale
+        else:
+            assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
         assert rating["alternateName"] == VERDICT_LABEL[claim.verdict.value]
         assert item["author"] == {"@type": "Person", "name": "ann"}
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", item["datePublished"])
         assert item["datePublished"] == claim.verdict.at[:10]
         assert item["reviewBody"]
-    ratings = {r["url"].split("#claim-")[1]: r["reviewRating"]["ratingValue"] for r in reviews}
+    ratings = {r["url"].split("#claim-")[1]: r["reviewRating"].get("ratingValue")
+               for r in reviews}
     assert ratings["pain-01"] > ratings["sleep-01"]  # partly supported above uncertain
 
 
@@ -46,4 +50,17 @@ def test_base_url_makes_urls_absolute(review, settings, tmp_path):
     reviews = _load(review, tmp_path, base_url="https://example.org/fm")
     assert all(r["url"].startswith("https://example.org/fm/summary.html#claim-")
                for r in reviews)
-    assert reviews[0]["itemReviewed"]["appearance"]["url"] == "https://example.org/fm/article.txt"
+    assert "url" not in reviews[0]["itemReviewed"]["appearance"]  # never a guessed address
+
+
+def test_the_articles_recorded_url_is_its_appearance_and_not_testable_has_no_number(
+        review, settings, tmp_path):
+    from reviewtools.review import set_url
+    judge(review, settings)
+    set_url(review, "https://blog.invalid/foot-post")
+    review.verdict("sleep-05", "not testable", by="ann", reason="names no outcome")
+    reviews = _load(review, tmp_path)
+    assert {r["itemReviewed"]["appearance"]["url"] for r in reviews} == {
+        "https://blog.invalid/foot-post"}
+    vague = next(r for r in reviews if r["url"].endswith("#claim-sleep-05"))
+    assert vague["reviewRating"] == {"@type": "Rating", "alternateName": "Not testable"}
