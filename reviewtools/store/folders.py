@@ -13,16 +13,34 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from reviewtools.errors import NotFoundError
+from reviewtools.errors import NotFoundError, UnsafePathError
 from reviewtools.model.records import Claim, ReviewMeta, Study
 from reviewtools.settings import Settings
 from reviewtools.store.cache import load_many
-from reviewtools.store.files import check_claim_id, check_key, check_slug, load_record, save_record
+from reviewtools.store.files import (
+    check_claim_id,
+    check_key,
+    check_slug,
+    inside_folder,
+    load_record,
+    read_text,
+    save_record,
+)
 
 
 def review_dir(settings: Settings, slug: str) -> Path:
     """``<root>/evidence/<slug>``: the folder of review ``slug``."""
     return settings.evidence_dir / check_slug(slug)
+
+
+def inside(folder: Path, relative: str, *, field: str) -> Path:
+    """``folder / relative`` if it resolves inside ``folder`` (links followed), else
+    :class:`UnsafePathError` naming the field: no evidence file can point a read elsewhere."""
+    try:
+        return inside_folder(folder, relative)
+    except UnsafePathError:
+        raise UnsafePathError(f"field '{field}' = {relative[:60]!r} points outside the review "
+                              f"folder; refused", path=folder / "review.yaml") from None
 
 
 def list_reviews(settings: Settings) -> list[str]:
@@ -48,7 +66,8 @@ class ReviewFolder:
 
     @cached_property
     def snapshot(self) -> str:
-        return (self.path / self.meta.snapshot).read_text(encoding="utf-8")
+        """The article snapshot's text (``snapshot:`` in review.yaml, inside this folder)."""
+        return read_text(inside(self.path, self.meta.snapshot, field="snapshot"))
 
     def claim_path(self, claim_id: str) -> Path:
         return self.claims_dir / f"{check_claim_id(claim_id)}.yaml"
