@@ -16,8 +16,9 @@ from reviewtools import __version__
 from reviewtools.errors import NotFoundError, ReviewToolsError
 from reviewtools.grading.rules import certainty_from
 from reviewtools.literature import bib
-from reviewtools.model.records import Claim, ReviewMeta, Study
+from reviewtools.model.records import Claim, ReviewMeta, Study, is_future
 from reviewtools.settings import Settings
+from reviewtools.store import journal
 from reviewtools.store.cache import (
     ParsedFolder,
     cache_file,
@@ -108,7 +109,9 @@ def _folder_stamps(folder: Path) -> list[tuple]:
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
-            return [(e.name, *stat_stamp(e.stat())) for e in entries]
+            # a folder counts by its name (a folder called x.yaml is a problem to report)
+            return [(e.name, *stat_stamp(e.stat())) if e.is_file() else (e.name + "/",)
+                    for e in entries]
     except OSError:
         return [(str(folder), None, None, None, None)]
 
@@ -150,6 +153,9 @@ def _check(settings: Settings, slugs: list[str]) -> list[Problem]:
         except (OSError, ReviewToolsError) as exc:
             problems.append(Problem(_rel(review.path, settings), "", f"cannot read: {exc}"))
             continue
+        if journal.pending(review.path):
+            problems.append(Problem(_rel(review.path, settings), "", "an extraction was "
+                                    "interrupted; run `reviewtools extract` again to finish it"))
         shard = ParsedFolder(review.claims_dir, Claim, settings)
         folder = _rel(review.claims_dir, settings)
         for path in sorted(review.claims_dir.glob("*.yaml")):
@@ -217,6 +223,10 @@ def check_claim(claim: Claim, file: str, snapshot: str, entries: dict[str, dict[
 
     if claim.id != Path(file).stem:
         add(f"id '{claim.id}' does not match the file name")
+    future = [at for at in _times(claim) if is_future(at)]
+    if future:
+        add(f"recorded time {max(future)} is in the future (a clock set wrong?); "
+            "exports ignore it")
     if claim.status == "dropped":
         return out
     a = claim.anchor
@@ -243,6 +253,15 @@ def check_claim(claim: Claim, file: str, snapshot: str, entries: dict[str, dict[
             add(f"'{lk.key}' is retracted ({entry['retracted']}) but supports the claim unflagged")
     out += _check_judgement(claim, add)
     return out
+
+
+def _times(claim: Claim) -> list[str]:
+    """Every time recorded in a claim: links, judgements, resolution and history."""
+    judged = [claim.grade, claim.verdict, claim.resolution]
+    for a in claim.assessments.values():
+        judged += [a.grade, a.verdict]
+    return [lk.at for lk in claim.links] + [x.at for x in judged if x is not None] \
+        + [h.at for h in claim.history]
 
 
 def _check_judgement(claim: Claim, add) -> list[Problem]:  # noqa: ANN001

@@ -9,7 +9,7 @@ an unknown field a validation error that names the field.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -80,6 +80,16 @@ def timestamp_value(value: str) -> datetime:
     """A validated timestamp as an aware datetime (a plain date or no zone means UTC)."""
     when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+#: How far past the current time a recorded time may be before it counts as "in the future"
+#: (a reviewer's clock set wrong): exports ignore such times and ``check`` reports them.
+FUTURE_SLACK = timedelta(days=1)
+
+
+def is_future(value: str) -> bool:
+    """True if the validated timestamp ``value`` lies beyond now + :data:`FUTURE_SLACK`."""
+    return timestamp_value(value) > datetime.now(UTC) + FUTURE_SLACK
 
 
 class Record(BaseModel):

@@ -78,10 +78,18 @@ R = TypeVar("R", bound=Record)
 LOCK_NAME = ".reviewtools.lock"
 
 
+#: Folder names under evidence/ that are not reviews: a review may not take them.
+RESERVED_SLUGS = frozenset({"studies"})
+
+
 def check_slug(slug: str) -> str:
     """Return ``slug`` if it is a safe review name, else raise :class:`InputError`."""
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
-        raise InputError(f"invalid review slug {slug!r}: use lower-case letters, digits and '-'")
+        raise InputError(f"invalid review slug {_bounded(slug)}: use lower-case letters, "
+                         "digits and '-'")
+    if slug in RESERVED_SLUGS:
+        raise InputError(f"'{slug}' is reserved (evidence/{slug}/ holds the study "
+                         "appraisals); choose another review name")
     return slug
 
 

@@ -18,6 +18,7 @@ from reviewtools.model.records import Claim, ReviewMeta, Study
 from reviewtools.settings import Settings
 from reviewtools.store.cache import load_many
 from reviewtools.store.files import (
+    RESERVED_SLUGS,
     check_claim_id,
     check_key,
     check_slug,
@@ -48,7 +49,8 @@ def list_reviews(settings: Settings) -> list[str]:
     root = settings.evidence_dir
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / "review.yaml").is_file())
+    return sorted(p.name for p in root.iterdir()
+                  if p.name not in RESERVED_SLUGS and (p / "review.yaml").is_file())
 
 
 class ReviewFolder:
