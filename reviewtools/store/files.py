@@ -58,7 +58,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 key = key_node.value
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicated key '{_bounded(key)}'", key_node.start_mark)
+                        None, None, f"duplicated key {_bounded(key)}", key_node.start_mark)
                 seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
