@@ -106,7 +106,8 @@ def test_default_deadline_applies_to_load_article(serve, tmp_path, monkeypatch):
 
 
 def test_fast_server_and_latin1_header(serve, tmp_path):
-    text = "<html><body><p>Eine Fußmassage soll den Schlaf verbessern, sagen viele.</p></body></html>"
+    text = ("<html><body><p>Eine Fußmassage soll den Schlaf verbessern, sagen viele.</p>"
+            "</body></html>")
     url = serve(body=text.encode("latin-1"), headers_sent="text/html; charset=ISO-8859-1")
     article = load_article(url, Settings.from_env(root=tmp_path))
     assert "Fußmassage" in article.text
