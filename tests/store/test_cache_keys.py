@@ -68,3 +68,27 @@ def test_unchanged_figures_are_reused(review, settings):
     inode = fig.stat().st_ino
     export_review(review, ["figures"])
     assert fig.stat().st_ino == inode  # not rewritten
+
+
+def test_cache_files_of_the_wrong_shape_are_dropped_and_rebuilt(review, settings):
+    import json
+    _age(settings.root, 100)
+    first = [str(p) for p in check(settings)]
+    parsed = settings.resolved_cache_dir / "parsed"
+    shards = sorted(parsed.rglob("*.json"))
+    assert shards
+    wrong = [{"format": 3, "folder": "x", "files": {"a.yaml": 5}}, [], {"key": None},
+             {"files": {"pain-02.yaml": [[1], 2]}}, {"stamp": [1], "entries": []}, "text"]
+    for i, shard in enumerate(shards):
+        data = json.loads(shard.read_text())
+        if isinstance(data, dict) and isinstance(data.get("files"), dict):
+            bad = [{"not": "json text"}, "{not json", '{"id": 3}', None]
+            data["files"] = {name: [hit[0], bad[j % 4]] if isinstance(hit, list) else hit
+                             for j, (name, hit) in enumerate(data["files"].items())}
+        elif isinstance(data, dict) and "problems" in data:
+            data["problems"] = [[1, 2]]
+        else:
+            data = wrong[i % len(wrong)]
+        shard.write_text(json.dumps(data))
+    assert [str(p) for p in check(settings)] == first
+    assert [c.id for c in review.load_claims()]
