@@ -162,3 +162,30 @@ def test_symlinked_claim_inside_the_review_is_still_read(review):
     assert load_record(path, Claim).id == "pain-02"
     with pytest.raises(UnsafePathError):
         save_record(path, load_record(path, Claim))
+
+
+def _refs_add(root, *extra: str) -> list[str]:
+    return ["refs", "add", "--title", "A synthetic trial", "--author", "Tester, Dora",
+            "--year", "2022", "--pmid", "2", "--verified-source",
+            "https://pubmed.ncbi.nlm.nih.gov/2/", "--date", "2026-11-24", "--root", str(root),
+            *extra]
+
+
+def test_symlinked_references_bib_is_refused_on_refs_add(review, settings, tmp_path_factory,
+                                                         capsys):
+    shared = tmp_path_factory.mktemp("shared") / "library.bib"
+    shared.write_text(settings.bib_path.read_text())
+    settings.bib_path.unlink()
+    settings.bib_path.symlink_to(shared)
+    before = shared.read_bytes()
+    assert main(_refs_add(settings.root)) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "symbolic link" in err[0]
+    assert settings.bib_path.is_symlink() and shared.read_bytes() == before
+
+
+def test_refs_add_keeps_the_mode_of_references_bib(review, settings, capsys):
+    os.chmod(settings.bib_path, 0o644)
+    assert main(_refs_add(settings.root)) == 0, capsys.readouterr().err
+    assert stat.S_IMODE(settings.bib_path.stat().st_mode) == 0o644
+    assert "A synthetic trial" in settings.bib_path.read_text()
