@@ -47,19 +47,24 @@ ALIAS_SLACK = 10_000
 _ALIAS_RE = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\[\]{}]")
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader, refusing duplicated keys in a mapping (YAML says keys are unique;
     PyYAML keeps the last one silently, and the next save would drop the other)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                key = key_node.value
-                if key in seen:
+        scalars = [k for k, _ in node.value
+                   if isinstance(k, yaml.ScalarNode) and k.tag != _MERGE_TAG]
+        if len(scalars) != len({k.value for k in scalars}):
+            seen: set[str] = set()
+            for key_node in scalars:
+                if key_node.value in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicated key {_bounded(key)}", key_node.start_mark)
-                seen.add(key)
+                        None, None, f"duplicated key {_bounded(key_node.value)}",
+                        key_node.start_mark)
+                seen.add(key_node.value)
         return super().construct_mapping(node, deep=deep)
 
 

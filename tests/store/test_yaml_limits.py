@@ -73,3 +73,13 @@ def test_huge_wrong_value_is_not_repr_in_full(review):
     with pytest.raises(SchemaError, match="field 'revision'") as info:
         load_record(path, Claim)
     assert len(str(info.value)) < 300
+
+
+@pytest.mark.parametrize("text", ["? [1, 2]\n: x\n", "? {a: 1}\n: x\nb: 2\n"])
+def test_complex_keys_are_a_schema_error_not_a_crash(text):
+    with pytest.raises(SchemaError, match="unhashable"):
+        parse_yaml(text, "t.yaml")
+
+
+def test_merge_keys_are_not_duplicates():
+    assert parse_yaml("<<: {a: 1}\nb: 2\n", "t.yaml") == {"a": 1, "b": 2}
