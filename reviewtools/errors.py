@@ -10,7 +10,13 @@ from __future__ import annotations
 
 
 class ReviewToolsError(Exception):
-    """Base class for all errors reviewtools raises on purpose."""
+    """Base class for all errors reviewtools raises on purpose.
+
+    Exit codes of the CLI: 1 ``check`` found problems (or an export of a review that fails
+    check, :class:`NotReadyError`); 2 bad input, a schema error, a missing record or a
+    network failure; 3 a conflicting write (:class:`ConflictError`); 4 a file could not be
+    read or written (:class:`StorageError`); 130 interrupted.
+    """
 
     exit_code = 2
 
@@ -90,3 +96,22 @@ class GradingError(ReviewToolsError, ValueError):
 
 class ExportError(ReviewToolsError):
     """An export could not be produced (Pandoc failure, unresolved citation)."""
+
+
+class NotReadyError(ExportError):
+    """A review that fails ``check`` was exported without ``--draft`` (same exit code as check)."""
+
+    exit_code = 1
+
+
+class StorageError(ReviewToolsError, OSError):
+    """A file could not be read or written: disk full, file too large for ``ulimit -f``,
+    read-only file or file system, no permission, a folder where a file belongs. Nothing
+    on disk was changed."""
+
+    exit_code = 4
+
+
+class UnsafePathError(InputError):
+    """A path would lead outside the repository: a symbolic link as a write target, or a
+    path in an evidence file that resolves outside its review's folder."""

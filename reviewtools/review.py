@@ -11,7 +11,6 @@ judgements), and saves what comes back. No stage imports this module.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +22,7 @@ from reviewtools.appraisal.studies import appraise as appraise_study
 from reviewtools.claims import edits
 from reviewtools.claims.detection import sections_of
 from reviewtools.claims.reconcile import ExtractReport, reconcile
-from reviewtools.errors import ClaimMismatchError, InputError, NotFoundError
+from reviewtools.errors import ClaimMismatchError, ConflictError, InputError, NotFoundError
 from reviewtools.grading import judgements, migration
 from reviewtools.grading import profiles as profiles_stage
 from reviewtools.grading.migration import MigrationReport
@@ -33,7 +32,15 @@ from reviewtools.model.profiles import Profile, ProfileEntry
 from reviewtools.model.protocol import Protocol, draft_protocol
 from reviewtools.model.records import SCHEMA_VERSION, Claim, ReviewMeta, Section, Study, now
 from reviewtools.settings import Settings
-from reviewtools.store.files import atomic_write_text, check_claim_id, load_record, save_record
+from reviewtools.store import journal
+from reviewtools.store.files import (
+    check_claim_id,
+    disk_revision,
+    dump_record,
+    folder_lock,
+    load_record,
+    save_record,
+)
 from reviewtools.store.folders import (
     ReviewFolder,
     list_reviews,
@@ -148,19 +155,25 @@ class Review(ReviewFolder):
         return self.save(self._check_new(claim), create=True)
 
     def split(self, claim_id: str, parts: list[str], *, by: str) -> list[Claim]:
-        """Split a compound claim into atomic sub-claims, each anchored to its own span."""
-        made = []
+        """Split a compound claim into atomic sub-claims, each anchored to its own span.
+
+        All or nothing: every sub-claim is checked first, then all are written together.
+        """
         subs = [self._check_new(s) for s in edits.split_parts(self.decide_on(claim_id), parts,
                                                                self.snapshot, by=by)]
-        for sub in subs:
-            path = self.claim_path(sub.id)
-            if path.exists():
-                existing = load_record(path, Claim)
-                if existing.text == sub.text and existing.parent == claim_id:
-                    made.append(existing)  # idempotent re-run
-                    continue
-            made.append(self.save(sub, create=True))
-        return made
+        with folder_lock(self.claims_dir):
+            files = []
+            for sub in subs:
+                path = self.claim_path(sub.id)
+                if path.exists():
+                    existing = load_record(path, Claim)
+                    if existing.text == sub.text and existing.parent == claim_id:
+                        continue  # idempotent re-run
+                    raise ConflictError(f"{sub.id} already exists with other text; nothing "
+                                        "was split", path=path)
+                files.append((f"claims/{sub.id}.yaml", _next_revision(path, sub, create=True)))
+            journal.commit(self.path, files)
+        return [load_record(self.claim_path(sub.id), Claim) for sub in subs]
 
     def merge(self, claim_ids: list[str], *, by: str) -> Claim:
         """Merge adjacent claims into one spanning them; the originals are marked dropped."""
@@ -311,28 +324,49 @@ def extract_review(source: str, slug: str, *, settings: Settings, by: str = "ext
     """Import ``source`` as the snapshot of review ``slug`` and create or re-anchor its claims.
 
     Existing claims are never deleted: each is re-anchored to the new snapshot
-    (exact, then fuzzy) or marked orphaned, keeping every judgement.
+    (exact, then fuzzy) or marked orphaned, keeping every judgement. The snapshot,
+    review.yaml and the claims change together (:mod:`reviewtools.store.journal`): a crash
+    leaves either the old review or, after the next run, the new one.
     """
     from reviewtools.article.importing import load_article  # the HTTP and HTML stack on use
     article = load_article(source, settings)
     path = review_dir(settings, slug)
     claims_dir = path / "claims"
+    journal.recover(path)  # finish an interrupted extraction first
     old_meta = load_record(path / "review.yaml", ReviewMeta) if (path / "review.yaml").is_file() \
         else None
     known = {s.heading: s.slug for s in old_meta.sections} if old_meta else {}
     sections = sections_of(article, known)
     existing = {p.stem: load_record(p, Claim) for p in sorted(claims_dir.glob("*.yaml"))}
     result = reconcile(slug, article, sections, existing, by=by)
-    _write_review(path, article, sections, slug, title, old_meta, settings)
-    for cid, claim in result.updated.items():
-        save_record(claims_dir / f"{cid}.yaml", claim)
-    for claim in result.created:
-        save_record(claims_dir / f"{claim.id}.yaml", claim, create=True)
+    with folder_lock(path), folder_lock(claims_dir):
+        files = [(f"claims/{cid}.yaml", _next_revision(claims_dir / f"{cid}.yaml", claim))
+                 for cid, claim in result.updated.items()]
+        files += [(f"claims/{c.id}.yaml", _next_revision(claims_dir / f"{c.id}.yaml", c,
+                                                          create=True)) for c in result.created]
+        files += _write_review(path, article, sections, slug, title, old_meta, settings)
+        if files:
+            journal.commit(path, files)
     return result.report
 
 
+def _next_revision(path: Path, record: Claim | ReviewMeta, *, create: bool = False) -> bytes:
+    """The bytes to save for ``record`` after the revision checks of :func:`save_record`."""
+    on_disk = disk_revision(path)
+    if create and on_disk is not None:
+        raise ConflictError("already exists; load it and edit instead", path=path)
+    if not create and on_disk != record.revision:
+        raise ConflictError(f"changed on disk (revision {on_disk}, extract read revision "
+                            f"{record.revision})", path=path, hint="run extract again")
+    saved = record.model_copy(update={"revision": 1 if create else record.revision + 1})
+    saved = type(record).model_validate(saved.model_dump())
+    return dump_record(saved).encode("utf-8")
+
+
 def _write_review(path: Path, article: ArticleText, sections: list[Section], slug: str,
-                  title: str | None, old: ReviewMeta | None, settings: Settings) -> None:
+                  title: str | None, old: ReviewMeta | None, settings: Settings
+                  ) -> list[tuple[str, bytes]]:
+    """The snapshot, source and review.yaml files to write, last (empty: same article)."""
     meta = ReviewMeta(slug=slug, title=title or article.title, source=article.source,
                       media_type=article.media_type, retrieved=article.retrieved,
                       sha256=article.sha256, sections=sections,
@@ -340,23 +374,16 @@ def _write_review(path: Path, article: ArticleText, sections: list[Section], slu
                       methods=old.methods if old else "", reviewers=old.reviewers if old else [],
                       url=old.url if old else "")
     if old and (old.sha256 == meta.sha256 and old.sections == meta.sections):
-        return  # same article: keep the original retrieval date
-    path.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path / "article.txt", article.text)
+        return []  # same article: keep the original retrieval date
+    files = []
     if article.original and article.original.decode("utf-8-sig", "replace") != article.text:
         ext = {"text/html": ".html", "text/markdown": ".md"}.get(article.media_type, ".txt")
-        _write_bytes(path / f"source{ext}", article.original)
+        files.append((f"source{ext}", article.original))
+    files.append(("article.txt", article.text.encode("utf-8")))
     if old:
         meta = meta.model_copy(update={"revision": old.revision})
-        save_record(path / "review.yaml", meta)
-    else:
-        save_record(path / "review.yaml", meta, create=True)
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    shutil.move(tmp, path)
+    files.append(("review.yaml", _next_revision(path / "review.yaml", meta, create=old is None)))
+    return files
 
 
 def _pysbd_version() -> str:

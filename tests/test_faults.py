@@ -241,3 +241,25 @@ def test_truncated_pubmed_xml_never_crashes(cut):
                   from_cache=False, service="PubMed", content=body)
     with pytest.raises(NetworkError):
         pubmed.parse_efetch(reply)
+
+
+# -- hostile JSON: nesting and shapes (issue 18) ------------------------------------------------
+
+def test_deeply_nested_json_is_an_error_and_not_cached(server, env):
+    settings, session, _ = env
+    deep = b"[" * 100_000 + b"]" * 100_000
+    server.add_fault("/crossref", Fault("body", body=deep))
+    with pytest.raises(NetworkError, match="nested too deeply"):
+        crossref.work(PLOS, settings=settings, session=session)
+    assert crossref.work(PLOS, settings=settings, session=session).doi == PLOS
+    assert server.count() == 2
+
+
+@pytest.mark.parametrize("body", [b"[]", b"[1, 2]", b'"text"', b"42", b'{"message": []}',
+                                  b'{"message": {"items": 3}}', b"null"])
+def test_json_of_any_wrong_shape_is_a_network_error(server, env, body):
+    settings, session, _ = env
+    server.add_fault("/crossref", Fault("body", body=body))
+    with pytest.raises(NetworkError):
+        crossref.work(PLOS, settings=settings, session=session)
+    assert crossref.work(PLOS, settings=settings, session=session).doi == PLOS

@@ -152,7 +152,8 @@ def test_claim_dump_load_round_trip(text, prefix, note, quote, start, flags):
     claim = Claim(id="sleep-01", section="sleep", text=text, flags=flags, statement=note,
                   anchor=Anchor(start=start, end=start + len(text), prefix=prefix),
                   links=[Link(key="k1", stance="mixed", outcome=note, directness="indirect",
-                              quote=quote or "q", note=prefix, by="ann", at="t")])
+                              quote=quote or "q", note=prefix, by="ann",
+                              at="2026-11-24T00:00:00Z")])
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sleep-01.yaml"
         path.write_text(dump_record(claim), encoding="utf-8")

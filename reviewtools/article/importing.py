@@ -7,13 +7,16 @@ files are character offsets into this text.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import requests
+import urllib3
 from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 
@@ -23,10 +26,13 @@ from reviewtools.model.records import now
 from reviewtools.settings import Settings
 
 MAX_ARTICLE_BYTES = 5_000_000
-URL_TIMEOUT = (5.0, 20.0)
+URL_TIMEOUT = (5.0, 20.0)  # connect, read (seconds)
+URL_DEADLINE = 60.0  # seconds for a whole download
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown",
               "text/x-markdown")
 _HEADING_MAX_WORDS = 14
+# Characters a sentence (not a heading) ends with, Western and CJK/full-width forms.
+_SENTENCE_END = ".!?:;,\"'”)…。！？：；，、」』）．"
 _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
               "template", "svg", "iframe", "button")
 _BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote")
@@ -58,13 +64,16 @@ class ArticleText:
 def load_article(source: str, settings: Settings | None = None) -> ArticleText:
     """Read ``source`` (a path or an http(s) URL) and return its text snapshot."""
     scheme = urlparse(source).scheme.lower()
+    charset = None
     if scheme in ("http", "https"):
-        data, media_type = fetch_url(source, settings or Settings.from_env())
+        data, media_type, charset = fetch_article(source, settings or Settings.from_env())
     elif scheme and len(scheme) > 1:
         raise ArticleImportError(f"unsupported URL scheme '{scheme}:' (only http and https)")
     else:
         data, media_type = _read_file(Path(source))
-    text = decode(data, source)
+    if media_type == "text/html":
+        charset = charset or declared_charset(data)
+    text = decode(data, source, charset)
     blocks = parse_blocks(text, media_type)
     return build_article(blocks, source=source, media_type=media_type, original=data)
 
@@ -84,47 +93,106 @@ def _read_file(path: Path) -> tuple[bytes, str]:
 
 
 def fetch_url(url: str, settings: Settings) -> tuple[bytes, str]:
-    """Download an article with a timeout, a size cap and a content-type check."""
+    """Download an article: ``(bytes, media type)``; see :func:`fetch_article`."""
+    data, media_type, _ = fetch_article(url, settings)
+    return data, media_type
+
+
+def fetch_article(url: str, settings: Settings, *, deadline: float | None = None
+                  ) -> tuple[bytes, str, str | None]:
+    """Download an article with a timeout, an overall deadline, a size cap and a
+    content-type check: ``(bytes, media type, declared charset or None)``.
+
+    The read timeout bounds each wait for data; ``deadline`` (seconds) bounds the whole
+    download (default :data:`URL_DEADLINE`), so a server dripping one byte at a time
+    cannot keep it going forever.
+    """
+    deadline = URL_DEADLINE if deadline is None else deadline
     session = make_session(settings, cache=False)
+    started = time.monotonic()
     try:
         with session.get(url, timeout=URL_TIMEOUT, stream=True) as resp:
             if resp.status_code >= 400:
                 raise ArticleImportError(f"HTTP {resp.status_code} {resp.reason} for {url}")
-            ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            header = resp.headers.get("Content-Type", "")
+            ctype = header.split(";")[0].strip().lower()
             if ctype not in TEXT_TYPES:
                 raise ArticleImportError(
                     f"{url} is '{ctype or 'unknown'}', not an article "
                     f"(accepted: {', '.join(TEXT_TYPES)})")
             body = bytearray()
-            for chunk in resp.iter_content(65536):
+            # read1 returns as soon as any data arrives, so the deadline is checked often
+            while chunk := resp.raw.read1(65536, decode_content=True):
                 body.extend(chunk)
                 if len(body) > MAX_ARTICLE_BYTES:
                     raise ArticleImportError(
                         f"{url} is larger than {MAX_ARTICLE_BYTES / 1e6:.0f} MB; refused")
-    except requests.Timeout:
+                if time.monotonic() - started > deadline:
+                    raise ArticleImportError(
+                        f"{url} took longer than {deadline:g} s to download; refused "
+                        f"({len(body)} bytes received)")
+    except (requests.Timeout, urllib3.exceptions.TimeoutError):
         raise ArticleImportError(f"timed out fetching {url}") from None
-    except requests.RequestException as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
         raise ArticleImportError(f"could not fetch {url}: {type(exc).__name__}") from None
     media = "text/markdown" if ctype in ("text/markdown", "text/x-markdown") else ctype
-    return bytes(body), ("text/html" if media == "application/xhtml+xml" else media)
+    media = "text/html" if media == "application/xhtml+xml" else media
+    return bytes(body), media, _charset_param(header)
 
 
-def decode(data: bytes, source: str) -> str:
-    """Decode article bytes as UTF-8 text; refuse empty and binary input."""
+def _charset_param(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.partition("=")
+        if name.strip().lower() == "charset" and value.strip(" \"'"):
+            return value.strip(" \"'")
+    return None
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""",
+                           re.I)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in a ``<meta>`` tag in its first 4 KB, if any."""
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii") if m else None
+
+
+def decode(data: bytes, source: str, charset: str | None = None) -> str:
+    """Decode article bytes as text (UTF-8, else the ``charset`` the page declares);
+    refuse empty and binary input (a NUL byte anywhere, or many control characters)."""
     if not data.strip():
         raise ArticleImportError("the article is empty", path=source)
-    if b"\x00" in data[:8192]:
-        raise ArticleImportError("this is a binary file, not an article", path=source)
+    if b"\x00" in data:
+        raise ArticleImportError(f"contains a NUL byte (at offset {data.index(0)}); this is a "
+                                 "binary file, not an article", path=source)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ArticleImportError(
-            f"not UTF-8 text (invalid byte at offset {exc.start}); is it a binary file?",
-            path=source) from None
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
-    if controls > 8:
+        text = _declared(data, charset)
+        if text is None:
+            raise ArticleImportError(
+                f"not UTF-8 text (invalid byte at offset {exc.start}) and no other charset "
+                "declared; is it a binary file?", path=source) from None
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > 8 + len(text) // 1000:
         raise ArticleImportError("contains control characters; looks binary", path=source)
     return text
+
+
+def _declared(data: bytes, charset: str | None) -> str | None:
+    if not charset:
+        return None
+    try:
+        codec = codecs.lookup(charset)
+    except LookupError:
+        return None
+    if codec.name in ("utf-8", "utf-8-sig"):
+        return None
+    try:
+        return data.decode(codec.name)
+    except UnicodeDecodeError:
+        return None
 
 
 def parse_blocks(text: str, media_type: str) -> list[Block]:
@@ -142,7 +210,7 @@ def _clean(text: str) -> str:
 def is_heading_line(line: str) -> bool:
     """A plain-text heading: a short line that does not end like a sentence."""
     words = line.split()
-    return 0 < len(words) <= _HEADING_MAX_WORDS and line.rstrip()[-1] not in ".!?:;,\"'”)"
+    return 0 < len(words) <= _HEADING_MAX_WORDS and line.rstrip()[-1] not in _SENTENCE_END
 
 
 _CONTINUES = re.compile(r"(,|;|\b(a|an|the|of|and|or|to|in|on|for|with|as|by|from|that|than|"

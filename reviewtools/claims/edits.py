@@ -7,6 +7,7 @@ nothing here reads or writes files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 from reviewtools.claims.detection import classify, make_anchor
@@ -33,12 +34,25 @@ def section_at(sections: Sequence[Section], pos: int) -> str:
     return sections[0].slug if sections else "intro"
 
 
+MAX_PARTS = 26  # split parts are lettered a-z
+
+
 def next_id(section: str, used: Collection[str]) -> str:
     """The first free ``<section>-NN`` id, skipping ids whose split parts exist."""
+    taken = {re.sub(r"(?<=\d)(?:[a-z]|-[a-z0-9]{1,8})\Z", "", u) for u in used}
     n = 1
-    while f"{section}-{n:02d}" in used or any(u.startswith(f"{section}-{n:02d}") for u in used):
+    while f"{section}-{n:02d}" in taken:
         n += 1
     return f"{section}-{n:02d}"
+
+
+def check_section(section: str, sections: Sequence[Section]) -> str:
+    """``section`` if it is one of the review's section slugs, else a one-line InputError."""
+    known = [s.slug for s in sections]
+    if section not in known:
+        raise InputError(f"unknown section {section[:40]!r}; this review's sections are: "
+                         + (", ".join(known) or "(none)"))
+    return section
 
 
 def added_claim(snapshot: str, text: str, sections: Sequence[Section], used: Collection[str],
@@ -48,7 +62,7 @@ def added_claim(snapshot: str, text: str, sections: Sequence[Section], used: Col
     if len(starts) <= occurrence:
         raise InputError(f"text not found in the article snapshot: {text[:60]!r}")
     start = starts[occurrence]
-    sec = section or section_at(sections, start)
+    sec = check_section(section, sections) if section else section_at(sections, start)
     claim = Claim(id=next_id(sec, used), section=sec, text=text, origin="added",
                   anchor=make_anchor(snapshot, start, start + len(text)), flags=classify(text))
     return claim.logged(by, "added")
@@ -58,6 +72,12 @@ def split_parts(parent: Claim, parts: list[str], snapshot: str, *, by: str) -> l
     """The atomic sub-claims of ``parent``, each anchored to its own span of the snapshot."""
     if len(parts) < 2:
         raise InputError("a split needs at least two parts")
+    if len(parts) > MAX_PARTS:
+        raise InputError(f"a split makes at most {MAX_PARTS} parts (lettered a-z); "
+                         f"got {len(parts)}")
+    if parent.parent is not None or parent.id[-1].isalpha():
+        raise InputError(f"claim {parent.id} is already a part of a split; split "
+                         f"{parent.parent or 'its parent'} into more parts instead")
     made = []
     for i, part in enumerate(parts):
         offset = parent.text.find(part)

@@ -6,6 +6,7 @@ Registered by :mod:`reviewtools.cli.main` through :func:`register`.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from reviewtools.settings import Settings
@@ -22,8 +23,14 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from reviewtools.review import open_review
     review = open_review(args.review, settings=settings)
     out = _under_root(settings, args.out, f"exports/{args.review}")
+    if args.draft:
+        from reviewtools.export.run import check_problems
+        problems = check_problems(review)
+        if problems:
+            print(f"reviewtools: warning: exporting a draft; check finds {len(problems)} "
+                  f"problem(s), first: {problems[0]}", file=sys.stderr)
     paths = export_review(review, args.format, out,
-                          args.csl, base_url=args.base_url)
+                          args.csl, base_url=args.base_url, draft=args.draft)
     for path in paths:
         print(path)
     print(f"{len(paths)} file(s) written")
@@ -64,6 +71,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    "or the path of any .csl file")
     p.add_argument("--base-url", metavar="URL", help="where summary.html will be published "
                    "(makes ClaimReview and annotation links absolute)")
+    p.add_argument("--draft", action="store_true", help="export even if `reviewtools check` "
+                   "finds problems in this review (without it such a review is refused, exit 1)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(

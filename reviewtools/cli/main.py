@@ -2,7 +2,10 @@
 
 Every command takes ``--root DIR`` (default: the current directory). Errors a
 user can cause are printed on one line as ``reviewtools: error: ...`` with a
-non-zero exit code; no traceback.
+non-zero exit code; no traceback. Exit codes: 0 ok; 1 ``check`` found problems (or
+``export`` of such a review without ``--draft``); 2 bad input, schema, missing record or
+network failure; 3 conflicting write; 4 a file could not be read or written; 130
+interrupted.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from reviewtools import __version__
 from reviewtools.cli import export as export_commands
 from reviewtools.cli import literature as literature_commands
 from reviewtools.cli import new as new_commands
-from reviewtools.errors import ReviewToolsError
+from reviewtools.errors import ReviewToolsError, StorageError
 from reviewtools.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -97,15 +100,21 @@ def cmd_edit(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def common_parent() -> argparse.ArgumentParser:
-    """Options every sub-command takes; pass as ``parents=[common_parent()]``."""
+def common_parent(*, nested: bool = False) -> argparse.ArgumentParser:
+    """Options every sub-command takes; pass as ``parents=[common_parent()]``.
+
+    ``nested=True`` is for the actions of a command that takes the options itself
+    (``claim --root DIR SLUG split ...`` and ``claim SLUG split --root DIR ...`` both
+    work): their defaults are suppressed so they do not overwrite a value given earlier.
+    """
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", default=".", help="repository root holding evidence/ and "
-                        "references.bib (default: current directory)")
-    common.add_argument("--reviewer", help="your name, recorded with every judgement "
+    keep = {"default": argparse.SUPPRESS} if nested else {}
+    common.add_argument("--root", **({"default": "."} | keep), help="repository root holding "
+                        "evidence/ and references.bib (default: current directory)")
+    common.add_argument("--reviewer", **keep, help="your name, recorded with every judgement "
                         "(default: $REVIEWTOOLS_REVIEWER or $USER)")
-    common.add_argument("--offline", action="store_true", help="never use the network; "
-                        "serve from the cache or fail (also REVIEWTOOLS_OFFLINE=1)")
+    common.add_argument("--offline", action="store_true", **keep, help="never use the "
+                        "network; serve from the cache or fail (also REVIEWTOOLS_OFFLINE=1)")
     return common
 
 
@@ -149,20 +158,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("review", nargs="?", metavar="SLUG")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("claim", help="split, merge, drop or add claims",
+    p = sub.add_parser("claim", parents=[common], help="split, merge, drop or add claims",
                        description="Edit the claim list of a review by hand.")
     p.add_argument("review", metavar="SLUG")
+    nested = common_parent(nested=True)
     actions = p.add_subparsers(dest="action", required=True)
-    a = actions.add_parser("split", parents=[common],
+    a = actions.add_parser("split", parents=[nested],
                            help="split a claim into parts (each a substring)")
     a.add_argument("claim")
     a.add_argument("parts", nargs="+")
-    a = actions.add_parser("merge", parents=[common], help="merge claims into one")
+    a = actions.add_parser("merge", parents=[nested], help="merge claims into one")
     a.add_argument("claims", nargs="+")
-    a = actions.add_parser("drop", parents=[common], help="mark a claim as not a claim")
+    a = actions.add_parser("drop", parents=[nested], help="mark a claim as not a claim")
     a.add_argument("claim")
     a.add_argument("--reason", required=True)
-    a = actions.add_parser("add", parents=[common], help="add a claim the extractor missed")
+    a = actions.add_parser("add", parents=[nested], help="add a claim the extractor missed")
     a.add_argument("text")
     a.add_argument("--section")
     p.set_defaults(func=cmd_edit)
@@ -193,6 +203,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # one the library did not name (it names disk and file errors)
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"reviewtools: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return StorageError.exit_code
 
 
 if __name__ == "__main__":  # pragma: no cover

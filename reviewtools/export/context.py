@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from reviewtools.errors import ExportError
+from reviewtools.errors import ExportError, StorageError, UnsafePathError
 from reviewtools.export.sof import sof_rows
 from reviewtools.model.protocol import Protocol
-from reviewtools.model.records import Claim, Study
+from reviewtools.model.records import Claim, Study, is_future, timestamp_value
 from reviewtools.store.cache import load_many
-from reviewtools.store.files import atomic_write_bytes
+from reviewtools.store.files import atomic_write_bytes, storage_error
 from reviewtools.store.folders import ReviewFolder, load_study, study_path
 
 
@@ -47,6 +47,25 @@ class ExportContext:
     base_url: str | None = None
     intervention: str | None = None
     figure_paths: dict[str, Path] | None = field(default=None, repr=False)
+    confine: Path | None = None  # every file must land inside this folder (None: anywhere)
+
+    def prepare(self) -> None:
+        """Create :attr:`out_dir`; refuse a file in its place, or (with :attr:`confine`) a
+        folder that a symbolic link leads outside the repository."""
+        if self.out_dir.exists() and not self.out_dir.is_dir():
+            raise StorageError("cannot export here: it is a file, not a folder",
+                               path=self.out_dir, hint="give --out a folder")
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error("cannot create the export folder", self.out_dir, exc) from None
+        self._confined(self.out_dir)
+
+    def _confined(self, folder: Path) -> None:
+        if self.confine is not None and not folder.resolve().is_relative_to(
+                self.confine.resolve()):
+            raise UnsafePathError(f"leads outside the repository (to {folder.resolve()}); "
+                                  "refusing to export through a link", path=folder)
 
     @cached_property
     def protocol(self) -> Protocol | None:
@@ -112,18 +131,22 @@ class ExportContext:
 
     @cached_property
     def date(self) -> str:
-        """The review's date: the latest judgement recorded (else the snapshot's retrieval)."""
-        stamps = [self.review.meta.retrieved]
+        """The review's date: the latest judgement recorded (else the snapshot's retrieval).
+
+        Times in the future (:func:`~reviewtools.model.records.is_future`: a reviewer's
+        clock set wrong) are ignored; ``check`` reports them.
+        """
+        stamps = []
         for c in self.claims:
             stamps += [lk.at for lk in c.links]
             stamps += [x.at for x in (c.grade, c.verdict, c.resolution) if x is not None]
-        return max(s for s in stamps if s)
+        stamps = [s for s in stamps if s and not is_future(s)]
+        return max([self.review.meta.retrieved, *stamps], key=timestamp_value)
 
     @property
     def source_date_epoch(self) -> int:
         """:attr:`date` as Unix seconds (for SOURCE_DATE_EPOCH)."""
-        from datetime import datetime
-        return int(datetime.fromisoformat(self.date.replace("Z", "+00:00")).timestamp())
+        return int(timestamp_value(self.date).timestamp())
 
     def statement(self, claim: Claim) -> str:
         from reviewtools.export.wording import statement
@@ -136,7 +159,10 @@ class ExportContext:
         return self.write_bytes(name, text.encode("utf-8"))
 
     def write_bytes(self, name: str, data: bytes) -> Path:
+        """Write one output file atomically (see :func:`atomic_write_bytes`: no links)."""
         path = self.path(name)
+        if path.parent.exists():
+            self._confined(path.parent)
         atomic_write_bytes(path, data, mode=0o644)  # exports are meant to be read
         return path
 

@@ -10,8 +10,9 @@ Text from the article (section headings) is drawn literally: mathtext is off.
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import io
+import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,8 +25,7 @@ from matplotlib.patches import Patch
 from reviewtools.errors import NotFoundError
 from reviewtools.export.context import ExportContext
 from reviewtools.model.records import CERTAINTY_LABEL, VERDICT_LABEL, Claim
-from reviewtools.store.cache import cache_file
-from reviewtools.store.files import atomic_write_text
+from reviewtools.store.cache import cache_file, read_json, write_json
 from reviewtools.store.folders import ReviewFolder
 
 CERTAINTY_AXIS: tuple[str, ...] = ("not graded", "very low", "low", "moderate", "high")
@@ -163,8 +163,17 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
 
 
 def safe_name(section: str) -> str:
-    """A file-name-safe form of a section slug."""
-    return re.sub(r"[^a-z0-9-]+", "-", section.lower()).strip("-") or "section"
+    """A file-name-safe form of a section slug, distinct for distinct slugs.
+
+    A slug already made of ``a-z``, ``0-9`` and inner ``-`` is kept as it is; any other
+    (``Sleep``, ``sleep`` differing only in case, or non-ASCII) gets a short hash of the
+    original appended, so two sections never share an HTML id or a figure file.
+    """
+    if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", section):
+        return section
+    base = re.sub(r"[^a-z0-9-]+", "-", section.lower()).strip("-") or "section"
+    tag = hashlib.sha1(section.encode("utf-8"), usedforsecurity=False).hexdigest()[:6]
+    return f"{base}-{tag}"
 
 
 FIGURES_VERSION = 1  # bump when the drawing code changes, so old renders are not reused
@@ -172,10 +181,6 @@ FIGURES_VERSION = 1  # bump when the drawing code changes, so old renders are no
 
 def inputs_digest(ctx: ExportContext) -> str:
     """A hash of everything the figures show, to skip re-rendering unchanged figures."""
-    import hashlib
-    import json
-
-    import matplotlib
     data = [FIGURES_VERSION, matplotlib.__version__,
             [(g.slug, g.heading) for g in ctx.sections],
             [(c.id, c.section, c.text, certainty_of(c), verdict_of(c)) for c in ctx.claims]]
@@ -187,8 +192,9 @@ def save_figures(ctx: ExportContext) -> dict[str, Path]:
     """Write figures/evidence-map.{png,svg} and figures/certainty-<section>.{png,svg}.
 
     Rendering is the slow part of an export, so figures whose inputs have not changed
-    since the last export (same claims, certainties, verdicts, sections; recorded in
-    the cache folder) are kept as they are. Returns the PNG path of each figure,
+    since the last export (same claims, certainties, verdicts, sections) and whose files
+    are still byte for byte what that export wrote (both recorded in the cache folder)
+    are kept as they are. Returns the PNG path of each figure,
     keyed 'evidence-map' or by section slug.
     """
     stems = [("evidence-map", "evidence-map")] + [
@@ -196,8 +202,7 @@ def save_figures(ctx: ExportContext) -> dict[str, Path]:
     digest = inputs_digest(ctx)
     marker = cache_file(ctx.review.settings, "figures", str(ctx.path("figures").resolve()))
     expected = [ctx.path(f"figures/{stem}.{fmt}") for _, stem in stems for fmt in ("png", "svg")]
-    if marker.is_file() and marker.read_text(encoding="utf-8").strip() == digest \
-            and all(p.is_file() for p in expected):
+    if read_json(marker) == {"inputs": digest, "outputs": _output_digests(expected)}:
         return {key: ctx.path(f"figures/{stem}.png") for key, stem in stems}
     out: dict[str, Path] = {}
     written = set()
@@ -210,10 +215,21 @@ def save_figures(ctx: ExportContext) -> dict[str, Path]:
             if fmt == "png":
                 out[key] = path
     for old in ctx.path("figures").glob("certainty-*.*"):  # sections that no longer exist
-        if old.suffix in (".png", ".svg") and old.name not in written:
+        if old.suffix in (".png", ".svg") and old.name not in written and not old.is_symlink():
             old.unlink()
-    with contextlib.suppress(OSError):  # a read-only cache only costs speed
-        atomic_write_text(marker, digest + "\n")
+    write_json(marker, {"inputs": digest, "outputs": _output_digests(expected)})
+    return out
+
+
+def _output_digests(paths: list[Path]) -> list[str | None]:
+    """SHA-256 of each file (None if missing or unreadable): reuse needs the very bytes
+    the last export wrote, so a file restored or edited since is rendered again."""
+    out: list[str | None] = []
+    for path in paths:
+        try:
+            out.append(None if path.is_symlink() else hashlib.sha256(path.read_bytes()).hexdigest())
+        except OSError:
+            out.append(None)
     return out
 
 

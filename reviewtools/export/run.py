@@ -16,9 +16,10 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from reviewtools.errors import ExportError
+from reviewtools.errors import ExportError, NotReadyError
 from reviewtools.export.context import ExportContext
 from reviewtools.export.formats import DEFAULT_FORMATS, FORMATS, parse_formats
+from reviewtools.grading.checks import check
 from reviewtools.store.folders import ReviewFolder
 
 __all__ = ["export_review", "default_out_dir", "screenshot", "FORMATS", "DEFAULT_FORMATS"]
@@ -35,7 +36,8 @@ def default_out_dir(review: ReviewFolder) -> Path:
 
 def export_review(review: ReviewFolder, formats: str | Sequence[str] | None = None,
                   out_dir: str | Path | None = None, style: str | None = None, *,
-                  base_url: str | None = None, intervention: str | None = None) -> list[Path]:
+                  base_url: str | None = None, intervention: str | None = None,
+                  draft: bool = False) -> list[Path]:
     """Export ``review`` in each of ``formats`` into ``out_dir``.
 
     Parameters
@@ -47,6 +49,8 @@ def export_review(review: ReviewFolder, formats: str | Sequence[str] | None = No
     style : CSL style name ('ama' default, 'vancouver', 'harvard', 'chicago') or a .csl path
     base_url : where summary.html will be published (ClaimReview ``url``); default relative
     intervention : intervention wording for drafted statements (default from the studies)
+    draft : export even if ``reviewtools check`` finds problems in this review (a work in
+        progress); by default such a review is refused, naming the problems
 
     Returns
     -------
@@ -55,7 +59,9 @@ def export_review(review: ReviewFolder, formats: str | Sequence[str] | None = No
     Raises
     ------
     InputError : an unknown format or style
+    NotReadyError : the review fails ``check`` and ``draft`` is false (nothing written)
     ExportError : a cited key missing from references.bib, or Pandoc failed
+    StorageError : the output folder cannot be written (nothing half-written is left)
     """
     names = parse_formats(formats)
     if style is not None and any(n in ("html", "docx") for n in names):
@@ -63,14 +69,33 @@ def export_review(review: ReviewFolder, formats: str | Sequence[str] | None = No
         resolve_style(style)  # fail before writing anything
     ctx = ExportContext(review=review, out_dir=Path(out_dir) if out_dir else
                         default_out_dir(review), style=style, base_url=base_url,
-                        intervention=intervention)
+                        intervention=intervention,
+                        confine=None if out_dir else review.settings.root)
     ctx.check_citations()
+    if not draft:
+        refuse_unchecked(review)
+    ctx.prepare()
     paths: list[Path] = []
     for name in names:
         for path in FORMATS[name].load()(ctx):
             if path not in paths:
                 paths.append(path)
     return paths
+
+
+def check_problems(review: ReviewFolder) -> list[str]:
+    """What ``reviewtools check SLUG`` reports for ``review``, one string per problem."""
+    return [str(p) for p in check(review.settings, [review.slug])]
+
+
+def refuse_unchecked(review: ReviewFolder, *, shown: int = 5) -> None:
+    """Raise :class:`NotReadyError` naming the problems if ``review`` fails ``check``."""
+    problems = check_problems(review)
+    if problems:
+        more = f"; and {len(problems) - shown} more" if len(problems) > shown else ""
+        raise NotReadyError(f"review '{review.slug}' fails check ({len(problems)} "
+                            f"problem(s)): " + "; ".join(problems[:shown]) + more,
+                            hint="fix them (see `reviewtools check`), or export with --draft")
 
 
 def screenshot(html: str | Path, png: str | Path, *, width: int = 1100,

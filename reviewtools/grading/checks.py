@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewtools import __version__
-from reviewtools.errors import ReviewToolsError
+from reviewtools.errors import NotFoundError, ReviewToolsError
 from reviewtools.grading.profile_checks import check_profiles, check_rob_files
 from reviewtools.grading.rules import certainty_from
 from reviewtools.literature import bib
-from reviewtools.model.records import Claim, ReviewMeta, Study
+from reviewtools.model.records import Claim, ReviewMeta, Study, is_future
 from reviewtools.settings import Settings
+from reviewtools.store import journal
 from reviewtools.store.cache import (
     ParsedFolder,
     cache_file,
@@ -26,9 +27,11 @@ from reviewtools.store.cache import (
     is_settled,
     read_json,
     stamp,
+    stat_stamp,
     write_json,
 )
-from reviewtools.store.folders import ReviewFolder, list_reviews
+from reviewtools.store.files import RESERVED_SLUGS, read_text
+from reviewtools.store.folders import ReviewFolder, inside, list_reviews
 
 RESULT_FORMAT = 1
 # Rules live in these modules: a change to any of them invalidates stored results.
@@ -50,19 +53,32 @@ class Problem:
 
 
 def check(settings: Settings, slugs: list[str] | None = None) -> list[Problem]:
-    """Check the named reviews (all reviews when ``slugs`` is empty)."""
+    """Check the named reviews (all reviews when ``slugs`` is empty).
+
+    Raises :class:`NotFoundError` if ``settings.root`` has no ``evidence/`` folder.
+    """
+    check_root(settings)
     chosen = list(slugs or list_reviews(settings))
     key, settled = fingerprint(settings, chosen)
     store = cache_file(settings, "check", f"{settings.root.resolve()}|{chosen if slugs else ''}")
     saved = read_json(store)
-    if isinstance(saved, dict) and saved.get("key") == key:
+    if isinstance(saved, dict) and saved.get("key") == key and _rows_ok(saved.get("problems")):
         return [Problem(*row) for row in saved["problems"]]
     with gc_paused():
         problems = _check(settings, chosen)
+        if not slugs:
+            problems += [Problem(_rel(settings.evidence_dir / name, settings), "",
+                                 "has files but no review.yaml: its claims cannot be checked")
+                         for name in unlisted_folders(settings)]
     if settled:
         write_json(store, {"key": key, "problems": [[p.file, p.claim, p.message]
                                                     for p in problems]})
     return problems
+
+
+def _rows_ok(rows: object) -> bool:
+    return isinstance(rows, list) and all(
+        isinstance(r, list) and len(r) == 3 and all(isinstance(x, str) for x in r) for r in rows)
 
 
 def fingerprint(settings: Settings, slugs: list[str]) -> tuple[str, bool]:
@@ -75,11 +91,13 @@ def fingerprint(settings: Settings, slugs: list[str]) -> tuple[str, bool]:
     rows += [_stamp_or_none(p) for p in (*_RULE_FILES, settings.bib_path)]
     rows += _folder_stamps(settings.studies_dir)
     rows += _folder_stamps(settings.evidence_dir / "rob")
+    rows += [("without review.yaml", *unlisted_folders(settings))]
     for slug in slugs:
         folder = settings.evidence_dir / slug
         rows += [(slug,), *_folder_stamps(folder), *_folder_stamps(folder / "claims"),
                  *_folder_stamps(folder / "profiles")]
-    settled = all(is_settled(r[2]) for r in rows[1:] if len(r) == 3 and r[2] is not None)
+    settled = all(is_settled(r[2]) for r in rows[1:]
+                  if len(r) == 5 and r[2] is not None)
     digest = hashlib.sha256(repr(rows).encode("utf-8", "surrogateescape")).hexdigest()
     return digest, settled
 
@@ -88,16 +106,37 @@ def _stamp_or_none(path: Path) -> tuple:
     try:
         return (str(path), *stamp(path))
     except OSError:
-        return (str(path), None, None)
+        return (str(path), None, None, None, None)
 
 
 def _folder_stamps(folder: Path) -> list[tuple]:
     try:
         with os.scandir(folder) as it:
-            entries = sorted((e for e in it if e.is_file()), key=lambda e: e.name)
-            return [(e.name, (st := e.stat()).st_size, st.st_mtime_ns) for e in entries]
+            entries = sorted(it, key=lambda e: e.name)
+            # a folder counts by its name (a folder called x.yaml is a problem to report)
+            return [(e.name, *stat_stamp(e.stat())) if e.is_file() else (e.name + "/",)
+                    for e in entries]
     except OSError:
-        return [(str(folder), None, None)]
+        return [(str(folder), None, None, None, None)]
+
+
+def unlisted_folders(settings: Settings) -> list[str]:
+    """Folders under evidence/ (other than the shared ones) holding files but no review.yaml:
+    a deleted review.yaml must not make ``check`` skip that review's claims."""
+    root = settings.evidence_dir
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and p.name not in RESERVED_SLUGS
+                  and not (p / "review.yaml").is_file() and any(p.iterdir()))
+
+
+def check_root(settings: Settings) -> None:
+    """Refuse a root that is not a repository: no folder, or no evidence/ folder in it."""
+    if not settings.root.is_dir():
+        raise NotFoundError(f"no such folder: {settings.root}", hint="check --root")
+    if not settings.evidence_dir.is_dir():
+        raise NotFoundError(f"no evidence/ folder under {settings.root}",
+                            hint="run `reviewtools extract` first, or check --root")
 
 
 def _check(settings: Settings, slugs: list[str]) -> list[Problem]:
@@ -115,10 +154,13 @@ def _check(settings: Settings, slugs: list[str]) -> list[Problem]:
         review = ReviewFolder(slug, settings)
         try:
             meta = metas.load(review.path / "review.yaml")
-            snapshot = (review.path / meta.snapshot).read_text(encoding="utf-8")
+            snapshot = read_text(inside(review.path, meta.snapshot, field="snapshot"))
         except (OSError, ReviewToolsError) as exc:
             problems.append(Problem(_rel(review.path, settings), "", f"cannot read: {exc}"))
             continue
+        if journal.pending(review.path):
+            problems.append(Problem(_rel(review.path, settings), "", "an extraction was "
+                                    "interrupted; run `reviewtools extract` again to finish it"))
         shard = ParsedFolder(review.claims_dir, Claim, settings)
         folder = _rel(review.claims_dir, settings)
         for path in sorted(review.claims_dir.glob("*.yaml")):
@@ -141,16 +183,17 @@ def _bib_entries(settings: Settings) -> dict[str, dict[str, str]]:
     """``bib.entries`` of references.bib, kept in the cache while the file is unchanged."""
     path = settings.bib_path
     try:
-        size, mtime = stamp(path)
+        now = list(stamp(path))
     except OSError:
         return bib.entries(path)
     store = cache_file(settings, "bib", str(path.resolve()))
     saved = read_json(store)
-    if isinstance(saved, dict) and saved.get("stamp") == [size, mtime]:
+    if isinstance(saved, dict) and saved.get("stamp") == now \
+            and isinstance(saved.get("entries"), dict):
         return saved["entries"]
     entries = bib.entries(path)
-    if is_settled(mtime):
-        write_json(store, {"stamp": [size, mtime], "entries": entries})
+    if is_settled(now[1]):
+        write_json(store, {"stamp": now, "entries": entries})
     return entries
 
 
@@ -187,6 +230,10 @@ def check_claim(claim: Claim, file: str, snapshot: str, entries: dict[str, dict[
 
     if claim.id != Path(file).stem:
         add(f"id '{claim.id}' does not match the file name")
+    future = [at for at in _times(claim) if is_future(at)]
+    if future:
+        add(f"recorded time {max(future)} is in the future (a clock set wrong?); "
+            "exports ignore it")
     if claim.status == "dropped":
         return out
     a = claim.anchor
@@ -213,6 +260,15 @@ def check_claim(claim: Claim, file: str, snapshot: str, entries: dict[str, dict[
             add(f"'{lk.key}' is retracted ({entry['retracted']}) but supports the claim unflagged")
     out += _check_judgement(claim, add)
     return out
+
+
+def _times(claim: Claim) -> list[str]:
+    """Every time recorded in a claim: links, judgements, resolution and history."""
+    judged = [claim.grade, claim.verdict, claim.resolution]
+    for a in claim.assessments.values():
+        judged += [a.grade, a.verdict]
+    return [lk.at for lk in claim.links] + [x.at for x in judged if x is not None] \
+        + [h.at for h in claim.history]
 
 
 def _check_judgement(claim: Claim, add) -> list[Problem]:  # noqa: ANN001

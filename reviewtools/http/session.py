@@ -209,6 +209,8 @@ class Reply:
         """The body parsed as JSON; an unusable body raises NetworkError (and is not cached)."""
         try:
             return json.loads(self.text)
+        except RecursionError:
+            raise self.invalid("JSON nested too deeply to read") from None
         except ValueError as exc:
             kind = "an HTML page" if self.text.lstrip()[:1] == "<" else "invalid JSON"
             raise self.invalid(f"{kind} instead of JSON ({exc})") from None

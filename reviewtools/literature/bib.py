@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import bibtexparser
-from bibtexparser.model import Entry
+from bibtexparser.model import Entry, ImplicitComment
 from bibtexparser.splitter import Splitter
 
 from reviewtools.errors import BibError
@@ -31,6 +31,11 @@ from reviewtools.errors import BibError
 
 def _line_of(block) -> int:  # noqa: ANN001 - bibtexparser Block
     return (getattr(block, "start_line", 0) or 0) + 1
+
+
+# Text bibtexparser leaves outside an entry that looks like the rest of one: a comma, a
+# field assignment or the closing brace right after it. A stray '}' ends an entry early.
+_LEFTOVER = re.compile(r"\A\s*[,}]|^\s*[A-Za-z][\w-]*\s*=\s*[{\"\d]", re.M)
 
 
 def parse_bib(text: str, path: Path | str = "references.bib"):  # noqa: ANN201
@@ -44,37 +49,56 @@ def parse_bib(text: str, path: Path | str = "references.bib"):  # noqa: ANN201
                        f"({type(first).__name__}{detail}); {len(library.failed_blocks)} bad "
                        "block(s) in all", path=path,
                        hint="fix the file by hand; nothing was written")
+    previous = None
+    for block in library.blocks:
+        if isinstance(block, ImplicitComment) and isinstance(previous, Entry) \
+                and _LEFTOVER.search(block.raw or ""):
+            raise BibError(f"line {_line_of(block)}: text after entry '{previous.key}' ends "
+                           "looks like more of its fields (a stray '}' in a field?)", path=path,
+                           hint="balance the braces of that entry; nothing was written")
+        previous = block
     return library
 
 
+def read_bib_text(path: Path | str) -> str:
+    """The text of a bib file, exact (no newline translation); not UTF-8 is a BibError."""
+    path = Path(path)
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BibError(f"not UTF-8 text (byte {exc.start})", path=path,
+                       hint="save it as UTF-8") from None
+
+
 @lru_cache(maxsize=8)
-def _entries_cached(path: str, size: int, mtime: int) -> dict[str, dict[str, str]]:
+def _entries_cached(path: str, stamp: tuple[int, ...]) -> dict[str, dict[str, str]]:
     from reviewtools.settings import Settings
     from reviewtools.store.cache import cache_file, is_settled, read_json, write_json
     disk = cache_file(Settings.from_env(root=Path(path).parent), "bib", path)
     data = read_json(disk)
-    if isinstance(data, dict) and data.get("stamp") == [size, mtime] \
+    if isinstance(data, dict) and data.get("stamp") == list(stamp) \
             and isinstance(data.get("entries"), dict):
         return data["entries"]
-    library = parse_bib(Path(path).read_text(encoding="utf-8"), path)
+    library = parse_bib(read_bib_text(path), path)
     found = {e.key: {f.key.lower(): str(f.value) for f in e.fields} for e in library.entries}
-    if is_settled(mtime):
-        write_json(disk, {"stamp": [size, mtime], "entries": found})
+    if is_settled(stamp[1]):
+        write_json(disk, {"stamp": list(stamp), "entries": found})
     return found
 
 
 def entries(path: Path) -> dict[str, dict[str, str]]:
     """All entries of a bib file as ``{key: {field: value}}``.
 
-    Cached in memory and on disk (JSON under the cache folder) by size and modification
-    time, so a warm ``check`` or ``export`` does not re-parse a large bib. Treat the
-    result as read-only.
+    Cached in memory and on disk (JSON under the cache folder) by size, modification
+    time, inode and change time, so a warm ``check`` or ``export`` does not re-parse a
+    large bib. Treat the result as read-only.
     """
     path = Path(path)
     if not path.is_file():
         return {}
     st = path.stat()
-    return _entries_cached(str(path.resolve()), st.st_size, st.st_mtime_ns)
+    stamp = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+    return _entries_cached(str(path.resolve()), stamp)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -296,11 +320,7 @@ class BibFile:
         path = Path(path)
         if not path.exists():
             return cls(text="", path=path)
-        try:
-            text = path.read_bytes().decode("utf-8")  # exact bytes: no newline translation
-        except UnicodeDecodeError as exc:
-            raise BibError(f"not UTF-8 text (byte {exc.start})", path=path) from None
-        return cls.from_text(text, path)
+        return cls.from_text(read_bib_text(path), path)
 
     @classmethod
     def from_text(cls, text: str, path: Path | str | None = None) -> BibFile:

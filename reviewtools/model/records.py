@@ -9,7 +9,7 @@ an unknown field a validation error that names the field.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -17,7 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 SCHEMA_VERSION = 2  # 2: claims name evidence profiles; studies list what a review pooled
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")
-CLAIM_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}-\d{2,3}(?:[a-z]|-[a-z0-9]{1,8})?\Z")
+CLAIM_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}-\d{2,5}(?:[a-z]|-[a-z0-9]{1,8})?\Z")
+SHA256_RE = re.compile(r"^[0-9a-f]{64}\Z")
+# ISO 8601 date-time as reviewtools writes it (seconds, 'Z' or an offset) or a plain date.
+TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                          r"(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
 KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]{0,80}\Z")
 
 Certainty = Literal["high", "moderate", "low", "very low"]
@@ -63,6 +67,35 @@ def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def check_timestamp(value: str) -> str:
+    """``value`` if it is an ISO 8601 date or date-time (as :func:`now` writes), else
+    ValueError: a stamp like 'yesterday' would break every export that sorts or prints it."""
+    if not isinstance(value, str) or not TIMESTAMP_RE.match(value):
+        raise ValueError("must be an ISO 8601 time like '2026-11-24T10:00:00Z'")
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError("must be an ISO 8601 time like '2026-11-24T10:00:00Z' "
+                         "(no such date)") from None
+    return value
+
+
+def timestamp_value(value: str) -> datetime:
+    """A validated timestamp as an aware datetime (a plain date or no zone means UTC)."""
+    when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+#: How far past the current time a recorded time may be before it counts as "in the future"
+#: (a reviewer's clock set wrong): exports ignore such times and ``check`` reports them.
+FUTURE_SLACK = timedelta(days=1)
+
+
+def is_future(value: str) -> bool:
+    """True if the validated timestamp ``value`` lies beyond now + :data:`FUTURE_SLACK`."""
+    return timestamp_value(value) > datetime.now(UTC) + FUTURE_SLACK
+
+
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -83,6 +116,11 @@ class HistoryEntry(Record):
     action: str
     detail: str = ""
 
+    @field_validator("at")
+    @classmethod
+    def _when(cls, v: str) -> str:
+        return check_timestamp(v)
+
 
 class Link(Record):
     """One claim-study link: which study, which way it points, and the quote that shows it."""
@@ -102,6 +140,11 @@ class Link(Record):
         if not KEY_RE.match(v):
             raise ValueError("must be a references.bib key (letters, digits, _:.-)")
         return v
+
+    @field_validator("at")
+    @classmethod
+    def _when(cls, v: str) -> str:
+        return check_timestamp(v)
 
 
 class DomainRating(Record):
@@ -137,6 +180,11 @@ class Grade(Record):
     by: str
     at: str
 
+    @field_validator("at")
+    @classmethod
+    def _when(cls, v: str) -> str:
+        return check_timestamp(v)
+
 
 class Verdict(Record):
     value: VerdictValue
@@ -144,6 +192,11 @@ class Verdict(Record):
     reason: str = ""
     by: str
     at: str
+
+    @field_validator("at")
+    @classmethod
+    def _when(cls, v: str) -> str:
+        return check_timestamp(v)
 
 
 class Assessment(Record):
@@ -157,6 +210,11 @@ class Resolution(Record):
     by: str
     at: str
     note: str = Field(min_length=1)
+
+    @field_validator("at")
+    @classmethod
+    def _when(cls, v: str) -> str:
+        return check_timestamp(v)
 
 
 class Claim(Record):
@@ -234,6 +292,18 @@ class ReviewMeta(Record):
             raise ValueError("review slugs are lower-case letters, digits and '-'")
         return v
 
+    @field_validator("sha256")
+    @classmethod
+    def _sha256(cls, v: str) -> str:
+        if not SHA256_RE.match(v):
+            raise ValueError("must be 64 lower-case hexadecimal digits (a SHA-256 digest)")
+        return v
+
+    @field_validator("retrieved")
+    @classmethod
+    def _when(cls, v: str) -> str:
+        return check_timestamp(v)
+
 
 class Effect(Record):
     outcome: str
@@ -274,6 +344,11 @@ class Study(Record):
     appraised_at: str
     history: list[HistoryEntry] = []
 
+    @field_validator("appraised_at")
+    @classmethod
+    def _when(cls, v: str) -> str:
+        return check_timestamp(v)
+
     @field_validator("key")
     @classmethod
     def _key(cls, v: str) -> str:
@@ -290,6 +365,11 @@ class ScreeningDecision(Record):
     reason: str = ""
     by: str
     at: str
+
+    @field_validator("at")
+    @classmethod
+    def _when(cls, v: str) -> str:
+        return check_timestamp(v)
 
 
 class SearchRun(Record):

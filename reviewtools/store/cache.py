@@ -1,13 +1,15 @@
-"""A cache of parsed evidence files, keyed by path, size and modification time.
+"""A cache of parsed evidence files, keyed by path, size, inode and change times.
 
 Parsing YAML is the slow part of ``check`` and ``status`` on a large repository
 (about 0.35 ms per claim file; validating the same data from JSON takes 0.013 ms).
 Each folder of evidence files gets one JSON shard under the cache folder
-(``REVIEWTOOLS_CACHE_DIR``) holding, per file name, its size, modification time
-and the validated record as JSON. A file is re-parsed when its size or time
-differs; files modified in the last :data:`RACY_SECONDS` are never cached (the
-clock may not have ticked between two writes of the same size), so a cached
-record is always the one on disk. Deleting the cache folder is always safe.
+(``REVIEWTOOLS_CACHE_DIR``) holding, per file name, its :func:`stamp` (size,
+modification time, inode and status-change time) and the validated record as JSON.
+A file is re-parsed when any part of its stamp differs: an edit that keeps the size and
+resets the modification time (``sed -i`` then ``touch -r``) still changes the inode or
+the change time, which no user can set. Files changed in the last :data:`RACY_SECONDS`
+are never cached (the clock may not have ticked between two writes of the same size),
+so a cached record is always the one on disk. Deleting the cache folder is always safe.
 
 >>> shard = ParsedFolder(folder, Claim, settings)    # doctest: +SKIP
 >>> claim = shard.load(folder / "sleep-01.yaml")      # doctest: +SKIP
@@ -34,14 +36,23 @@ from reviewtools.store.files import atomic_write_text, load_record
 
 R = TypeVar("R", bound=Record)
 RACY_SECONDS = 1.0
-FORMAT = 2  # bump when the shard layout changes
-_MEMORY: dict[tuple[str, int, int], Record] = {}
+FORMAT = 3  # bump when the shard layout changes
+_MEMORY: dict[tuple[str, tuple[int, ...]], Record] = {}
+Stamp = tuple[int, int, int, int]
 
 
-def stamp(path: Path) -> tuple[int, int]:
-    """``(size, mtime_ns)`` of ``path``; raises ``OSError`` if it is gone."""
-    st = os.stat(path)
-    return st.st_size, st.st_mtime_ns
+def stamp(path: Path) -> Stamp:
+    """``(size, mtime_ns, inode, ctime_ns)`` of ``path``; raises ``OSError`` if it is gone.
+
+    The change time (``ctime``) is set by the kernel on every write, rename or ``touch``,
+    and cannot be set back, so a changed file always gets a new stamp.
+    """
+    return stat_stamp(os.stat(path))
+
+
+def stat_stamp(st: os.stat_result) -> Stamp:
+    """:func:`stamp` from an ``os.stat`` result."""
+    return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
 
 
 def is_settled(mtime_ns: int) -> bool:
@@ -114,25 +125,27 @@ class ParsedFolder(Generic[R]):
     def load(self, path: Path) -> R:
         """The validated record in ``path``; raises like :func:`store.load_record`."""
         try:
-            size, mtime = stamp(path)
+            now = list(stamp(path))
         except OSError:
-            size, mtime = -1, -1
+            now = [-1, -1, -1, -1]
         name = os.path.relpath(os.path.abspath(path), self.folder)
-        key = (os.path.join(self.folder, name), size, mtime)
+        key = (os.path.join(self.folder, name), tuple(now))
         mem = _MEMORY.get(key)
         if mem is not None and type(mem) is self.model:
             return mem  # type: ignore[return-value]
         hit = self.entries.get(name)
         record = None
-        if hit and hit[0] == size and hit[1] == mtime:
-            with contextlib.suppress(ValidationError, TypeError):
-                record = self.model.model_validate_json(hit[2])
+        if isinstance(hit, list) and len(hit) == 2 and hit[0] == now \
+                and isinstance(hit[1], str):
+            with contextlib.suppress(ValidationError, TypeError, ValueError):
+                record = self.model.model_validate_json(hit[1])
+        settled = is_settled(now[1])
         if record is None:
             record = load_record(Path(path), self.model)
-            if is_settled(mtime):
-                self.entries[name] = [size, mtime, record.model_dump_json()]
+            if settled:
+                self.entries[name] = [now, record.model_dump_json()]
                 self.dirty = True
-        if is_settled(mtime):
+        if settled:
             _MEMORY[key] = record
         return record
 

@@ -13,13 +13,22 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from reviewtools.errors import InputError, NotFoundError
+from reviewtools.errors import InputError, NotFoundError, UnsafePathError
 from reviewtools.model.profiles import Profile
 from reviewtools.model.protocol import ID_RE, Protocol
 from reviewtools.model.records import Claim, ReviewMeta, Study
 from reviewtools.settings import Settings
 from reviewtools.store.cache import load_many
-from reviewtools.store.files import check_claim_id, check_key, check_slug, load_record, save_record
+from reviewtools.store.files import (
+    RESERVED_SLUGS,
+    check_claim_id,
+    check_key,
+    check_slug,
+    inside_folder,
+    load_record,
+    read_text,
+    save_record,
+)
 
 
 def review_dir(settings: Settings, slug: str) -> Path:
@@ -27,12 +36,23 @@ def review_dir(settings: Settings, slug: str) -> Path:
     return settings.evidence_dir / check_slug(slug)
 
 
+def inside(folder: Path, relative: str, *, field: str) -> Path:
+    """``folder / relative`` if it resolves inside ``folder`` (links followed), else
+    :class:`UnsafePathError` naming the field: no evidence file can point a read elsewhere."""
+    try:
+        return inside_folder(folder, relative)
+    except UnsafePathError:
+        raise UnsafePathError(f"field '{field}' = {relative[:60]!r} points outside the review "
+                              f"folder; refused", path=folder / "review.yaml") from None
+
+
 def list_reviews(settings: Settings) -> list[str]:
     """The slugs of every review under ``settings.evidence_dir``, sorted."""
     root = settings.evidence_dir
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / "review.yaml").is_file())
+    return sorted(p.name for p in root.iterdir()
+                  if p.name not in RESERVED_SLUGS and (p / "review.yaml").is_file())
 
 
 class ReviewFolder:
@@ -74,7 +94,8 @@ class ReviewFolder:
 
     @cached_property
     def snapshot(self) -> str:
-        return (self.path / self.meta.snapshot).read_text(encoding="utf-8")
+        """The article snapshot's text (``snapshot:`` in review.yaml, inside this folder)."""
+        return read_text(inside(self.path, self.meta.snapshot, field="snapshot"))
 
     def claim_path(self, claim_id: str) -> Path:
         return self.claims_dir / f"{check_claim_id(claim_id)}.yaml"

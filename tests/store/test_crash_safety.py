@@ -236,3 +236,52 @@ def test_parse_cache_never_serves_a_stale_claim(review, settings):
     assert [str(p) for p in check(settings)] == second == [str(p) for p in check(settings)]
     assert {c.id: c.status for c in review.load_claims()}["mood-01"] == "in review"
     assert first != second
+
+
+# -- a re-extraction killed with SIGKILL (issue 18): snapshot and anchors change together ------
+
+REEXTRACT_KILLS = 3
+
+
+def _anchor_problems(settings) -> list[str]:
+    from reviewtools.grading.checks import check
+    return [str(p) for p in check(settings) if "anchor" in p.message or "interrupted"
+            in p.message]
+
+
+def test_sigkill_during_re_extract_never_mixes_snapshot_and_anchors(review, settings, tmp_path):
+    from reviewtools.article.importing import load_article
+    from reviewtools.review import extract_review
+    from reviewtools.store import journal
+    from tests.conftest import ARTICLE
+    text = ARTICLE.read_text(encoding="utf-8")
+    first, rest = text.split("\n", 1)
+    versions = []
+    for k in range(REEXTRACT_KILLS):
+        path = tmp_path / f"edited-{k}.txt"
+        path.write_text(first + f"\nInserted paragraph number {k} shifts every claim.\n" * (k + 1)
+                        + rest, encoding="utf-8")
+        versions.append(path)
+    def slow_extract(source: str) -> None:  # in the child: 20 ms per file written
+        real = journal.atomic_write_bytes
+
+        def slow(path, data, **kw):  # noqa: ANN001, ANN202
+            real(path, data, **kw)
+            time.sleep(0.02)
+        journal.atomic_write_bytes = slow
+        extract_review(source, "foot-massage", settings=settings)
+
+    rng = random.Random(18)
+    for path in versions:
+        pid = _fork(slow_extract, str(path))
+        deadline = time.monotonic() + 30
+        while not journal.pending(review.path) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0.0, 0.3))  # somewhere among the claim and snapshot writes
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        assert journal.pending(review.path), "the kill landed after the extraction finished"
+        journal.recover(review.path)
+        assert _anchor_problems(settings) == []
+        assert (review.path / "article.txt").read_text(encoding="utf-8") == \
+            load_article(str(path)).text

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from reviewtools.export.formats.markdown import drop_controls
+
 if TYPE_CHECKING:
     from reviewtools.export.context import ExportContext
 
@@ -77,7 +79,8 @@ def to_csv(records: list[dict[str, object]]) -> str:
                              quoting=_csv.QUOTE_MINIMAL)
     writer.writeheader()
     for record in records:
-        writer.writerow({k: neutralise(" ".join(v.split()) if isinstance(v, str) else v)
+        writer.writerow({k: neutralise(" ".join(drop_controls(v).split())
+                                       if isinstance(v, str) else v)
                          for k, v in record.items()})
     return buf.getvalue()
 

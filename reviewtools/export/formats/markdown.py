@@ -40,13 +40,22 @@ GRADE_METHODS = (
 
 # ---- escaping --------------------------------------------------------------------------------
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def drop_controls(text: str) -> str:
+    """``text`` without NUL and the other C0 control characters (tab and newlines kept):
+    they have no place in a summary, and a NUL truncates text in many readers."""
+    return _CONTROLS.sub("", text)
+
+
 def escape(text: object) -> str:
     """Markdown-escape untrusted text onto one line so Pandoc renders it literally.
 
     >>> escape('<script>x</script> [a](javascript:y) @key')
     '\\\\<script\\\\>x\\\\</script\\\\> \\\\[a\\\\](javascript:y) \\\\@key'
     """
-    flat = " ".join(str(text).split())
+    flat = " ".join(drop_controls(str(text)).split())
     out = "".join("\\" + ch if ch in _ALWAYS else ch for ch in flat)
     m = _LIST_START.match(out)
     if m:  # "1. ", "a) ", "(iv) " would start a list
@@ -75,8 +84,24 @@ def safe_url(url: str) -> str | None:
 
 # ---- bibliography as CSL JSON ------------------------------------------------------------------
 
+#: Longest BibTeX value converted, in characters; a longer one is cut (with '…') first.
+#: pylatexenc's conversion grows faster than linearly (36 s on a 1 MB title), and no title,
+#: journal or name is this long: a 10 MB field is an accident or an attack.
+MAX_FIELD_CHARS = 10_000
+
+
 def latex_to_text(value: str) -> str:
-    """Unicode text of a BibTeX value (accents decoded, braces and commands dropped)."""
+    """Unicode text of a BibTeX value (accents decoded, braces and commands dropped).
+
+    Values longer than :data:`MAX_FIELD_CHARS` are cut to that length first.
+    """
+    cut = len(value) > MAX_FIELD_CHARS
+    if cut:
+        value = value[:MAX_FIELD_CHARS].rsplit(" ", 1)[0]
+    return _latex_to_text(value) + (" …" if cut else "")
+
+
+def _latex_to_text(value: str) -> str:
     try:
         from pylatexenc.latex2text import LatexNodes2Text
     except ImportError:  # pragma: no cover - pylatexenc comes with bibtexparser 2

@@ -139,7 +139,6 @@ def run_pandoc(ctx: ExportContext, to: str, out_name: str, extra: list[str], *,
     ids = {str(i["id"]): {k: str(i[v]) for k, v in (("doi", "DOI"), ("pmid", "PMID")) if v in i}
            for i in items}
     out = ctx.path(out_name)
-    out.parent.mkdir(parents=True, exist_ok=True)
     out_dir = ctx.out_dir.resolve()
     with tempfile.TemporaryDirectory(prefix="reviewtools-pandoc-") as tmp:
         tmpdir = Path(tmp)
@@ -150,12 +149,12 @@ def run_pandoc(ctx: ExportContext, to: str, out_name: str, extra: list[str], *,
         if css is not None:
             (tmpdir / "summary.css").write_text(css, encoding="utf-8")
             extra = [*extra, "--css", "summary.css"]
-        partial = out_dir / f".{out.name}.partial"
+        partial = tmpdir / f"out-{out.name}"  # our own folder: no planted file can be in it
         # Paths relative to the temporary folder (Pandoc's cwd): DOCX records them.
         args = [pandoc_path(), "--from", PANDOC_FROM, "--to", to, "--standalone",
                 "--citeproc", "--bibliography", "references.json",
                 "--lua-filter", "links.lua", "--resource-path", str(out_dir),
-                "--output", str(partial), *extra]
+                "--output", partial.name, *extra]
         if style is not None:
             shutil.copyfile(style, tmpdir / "style.csl")
             args += ["--csl", "style.csl"]
@@ -164,18 +163,16 @@ def run_pandoc(ctx: ExportContext, to: str, out_name: str, extra: list[str], *,
             proc = subprocess.run(args, input=markdown.encode("utf-8"), capture_output=True,
                                   timeout=TIMEOUT, env=env, cwd=tmpdir, check=False)
         except subprocess.TimeoutExpired:
-            partial.unlink(missing_ok=True)
             raise ExportError(f"Pandoc took longer than {TIMEOUT} s", path=out) from None
         stderr = proc.stderr.decode("utf-8", "replace")
         missing = missing_citations(stderr)
         if proc.returncode != 0 or missing:
-            partial.unlink(missing_ok=True)
             if missing:
                 raise ExportError("Pandoc could not resolve citation keys: "
                                   + ", ".join(missing), path=out)
             raise ExportError(f"Pandoc failed (exit {proc.returncode}): "
                               + (stderr.strip().splitlines() or ["no message"])[-1], path=out)
-        os.replace(partial, out)
+        ctx.write_bytes(out_name, partial.read_bytes())
     return out
 
 

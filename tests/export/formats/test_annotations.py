@@ -119,9 +119,9 @@ def test_the_schema_catches_what_the_model_requires():
 
 def test_every_annotation_reanchors_on_the_snapshot(review, settings, tmp_path):
     judge(review, settings)
-    poison(review, settings)
+    poison(review, settings)  # the poisoned text fails check: a draft export
     snapshot = review.snapshot
-    doc = _load(review, tmp_path)
+    doc = _load(review, tmp_path, draft=True)
     assert doc["first"]["items"]
     for ann in doc["first"]["items"]:
         quote = next(s for s in ann["target"]["selector"] if s["type"] == "TextQuoteSelector")

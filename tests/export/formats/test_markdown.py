@@ -152,8 +152,8 @@ def test_markdown_is_deterministic(review, settings, tmp_path):
 
 def test_untrusted_text_is_escaped_in_markdown(review, settings, tmp_path):
     judge(review, settings)
-    poison(review, settings)
-    md = export(review, tmp_path, ["md"])["summary.md"].read_text()
+    poison(review, settings)  # the poisoned text fails check: a draft export
+    md = export(review, tmp_path, ["md"], draft=True)["summary.md"].read_text()
     body = re.sub(r"(?m)^> ", "", md.split("\n---\n", 1)[1])  # blockquote markers are ours
     assert not re.search(r"(?<!\\)[<>]", body), "an unescaped angle bracket"
     assert not re.search(r"(?<!\\)\]\(javascript", body)
