@@ -215,12 +215,12 @@ def is_heading_line(line: str) -> bool:
 
 _CONTINUES = re.compile(r"(,|;|\b(a|an|the|of|and|or|to|in|on|for|with|as|by|from|that|than|"
                        r"is|are|was|were|be|been|has|have|its|their|this|these))$", re.IGNORECASE)
-_SENTENCE_END = ".!?:\"'”)"
+_ENDS_SENTENCE = ".!?:\"'”)…。！？：」』）．"  # a wrapped line never ends with these
 
 
 def _continues(line: str, nxt: str) -> bool:
     """True if ``nxt`` carries on the sentence of ``line`` (a hard-wrapped paragraph)."""
-    if not line or line[-1] in _SENTENCE_END:
+    if not line or line[-1] in _ENDS_SENTENCE:
         return False
     return nxt[:1].islower() or bool(_CONTINUES.search(line))
 

@@ -291,7 +291,7 @@ def screen(review: ReviewFolder, claim_id: str, record_id: str, decision: str, r
 
 
 def prisma_counts(review: ReviewFolder, claim_id: str | None = None) -> dict[str, Any]:
-    """PRISMA-style counts for one claim, or summed over every claim with searches.
+    """PRISMA-style counts for one claim, or for the whole review (each record once).
 
     ``identified`` counts the records of the latest run of each (query, source) plus
     records screened from other sources; ``duplicates_removed`` the repeats among them;
@@ -300,21 +300,44 @@ def prisma_counts(review: ReviewFolder, claim_id: str | None = None) -> dict[str
     """
     if claim_id is not None:
         review.claim(claim_id)
-        claims = [claim_id]
-    else:
-        folder = review.path / "screening"
-        claims = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-    total: dict[str, Any] = {"identified": 0, "duplicates_removed": 0, "screened": 0,
-                             "excluded": 0, "included": 0, "maybe": 0, "not_screened": 0,
-                             "other_sources": 0, "exclusion_reasons": {}}
-    reasons: Counter[str] = Counter()
-    for cid in claims:
-        counts = _claim_counts(load_screening(review, cid))
-        reasons.update(counts.pop("exclusion_reasons"))
-        for k, v in counts.items():
-            total[k] += v
-    total["exclusion_reasons"] = dict(reasons.most_common())
-    return total
+        counts = _claim_counts(load_screening(review, claim_id))
+        counts["exclusion_reasons"] = dict(counts["exclusion_reasons"].most_common())
+        return counts
+    folder = review.path / "screening"
+    claims = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    return _review_counts([load_screening(review, cid) for cid in claims])
+
+
+def _review_counts(screenings: Sequence[Screening]) -> dict[str, Any]:
+    """Counts for the whole review, each record counted once however many claims it was
+    screened for: included if any claim included it, excluded only if every claim that
+    decided it excluded it (its reason from the latest such decision)."""
+    found: list[str] = []
+    decided: dict[str, list[ScreeningDecision]] = {}
+    for screening in screenings:
+        latest: dict[tuple[str, str], SearchRun] = {}
+        for run in screening.searches:
+            latest[(run.query, run.source)] = run
+        found += [i for run in latest.values() for i in run.ids]
+        for rid, d in _latest(screening.decisions).items():
+            decided.setdefault(rid, []).append(d)
+    unique = set(found)
+    final: dict[str, ScreeningDecision] = {}
+    for rid, ds in decided.items():
+        ds.sort(key=lambda d: d.at)
+        kinds = {d.decision for d in ds}
+        pick = "include" if "include" in kinds else "maybe" if "maybe" in kinds else "exclude"
+        final[rid] = [d for d in ds if d.decision == pick][-1]
+    values = Counter(d.decision for d in final.values())
+    other = set(final) - unique
+    return {
+        "identified": len(found) + len(other), "duplicates_removed": len(found) - len(unique),
+        "screened": len(final), "excluded": values["exclude"], "included": values["include"],
+        "maybe": values["maybe"], "not_screened": len(unique - set(final)),
+        "other_sources": len(other),
+        "exclusion_reasons": dict(Counter(d.reason for d in final.values()
+                                          if d.decision == "exclude").most_common()),
+    }
 
 
 def _claim_counts(screening: Screening) -> dict[str, Any]:

@@ -228,6 +228,36 @@ def test_screening_rules(review, fake_search):
     assert prisma_counts(review, "sleep-04")["exclusion_reasons"] == {"wrong outcome": 1}
 
 
+def test_the_review_counts_each_record_once_however_many_claims_screened_it(review,
+                                                                           fake_search):
+    search_candidates(review, "sleep-04", limit=10)
+    search_candidates(review, "sleep-01", limit=10)
+    screen(review, "sleep-04", "pmid:28731372", "include", "", "ann")
+    screen(review, "sleep-01", "pmid:28731372", "exclude", "wrong outcome", "ann")
+    screen(review, "sleep-01", "pmid:35830032", "exclude", "wrong outcome", "ann")
+    screen(review, "sleep-04", "pmid:35830032", "exclude", "not the intervention", "ann")
+    per_claim = [prisma_counts(review, c) for c in ("sleep-04", "sleep-01")]
+    whole = prisma_counts(review)
+    assert whole["screened"] == 2 < sum(c["screened"] for c in per_claim)
+    assert whole["included"] == 1 and whole["excluded"] == 1  # included for one claim: in
+    # both claims' searches found the same records: after de-duplication they are one set
+    unique = per_claim[0]["identified"] - per_claim[0]["duplicates_removed"]
+    assert whole["identified"] - whole["duplicates_removed"] == unique
+    assert whole["exclusion_reasons"] == {"not the intervention": 1}  # the latest reason
+
+
+def test_the_prisma_flow_diagram_draws_the_counts(review, fake_search):
+    from reviewtools.export.plotting import render
+    from reviewtools.export.prisma import prisma_figure
+    search_candidates(review, "sleep-04", limit=10)
+    screen(review, "sleep-04", "pmid:35830032", "exclude", "wrong outcome", "ann")
+    svg = render(prisma_figure(prisma_counts(review)), "svg").decode()
+    for text in ("Records screened", "(n = 1)", "Records excluded", "wrong outcome",
+                 "Duplicates removed"):
+        assert text in svg
+    assert svg == render(prisma_figure(prisma_counts(review)), "svg").decode()
+
+
 def test_prisma_counts_empty(review):
     assert prisma_counts(review)["identified"] == 0
     assert prisma_counts(review, "sleep-04")["screened"] == 0

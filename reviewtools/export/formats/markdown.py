@@ -18,6 +18,7 @@ from urllib.parse import quote
 from reviewtools.export.context import ExportContext, claim_anchor
 from reviewtools.export.figures import figures_for, safe_name, written_paths
 from reviewtools.export.forests import write_forests
+from reviewtools.export.prisma import write_prisma
 from reviewtools.export.sof import sof_markdown
 from reviewtools.grading.rules import display
 from reviewtools.literature import bib as bibmod
@@ -378,6 +379,11 @@ def render(ctx: ExportContext, *, figures: dict[str, Path] | None = None) -> str
         for claim in group.claims:
             lines += claim_block(ctx, claim)
     lines += methods_block(ctx)
+    prisma = write_prisma(ctx)
+    if prisma:
+        lines += [f"![PRISMA 2020 flow diagram: records identified, screened, excluded with "
+                  f"reasons, and included, each record counted once.]({prisma}){{width=100%}}",
+                  ""]
     lines += ["## References {#references .unnumbered}", "", "::: {#refs}", ":::", ""]
     return "\n".join(lines)
 
