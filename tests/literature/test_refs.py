@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from reviewtools.errors import BibError, IdentifierError, InputError, OfflineError
 from reviewtools.literature import refs, sources
-from reviewtools.literature.bib import BibFile, decode_value, normalise_title, parse_bib
+from reviewtools.literature.bib import BibFile, normalise_title, parse_bib, unescape_tex
 from reviewtools.literature.identifiers import Identifier
 from reviewtools.literature.refs import (
     BibRecord,
@@ -477,7 +477,7 @@ def test_europepmc_fixture_records_upsert(tmp_path):
 
 # ---- property: whatever the values, upsert writes what parses back -----------------------------
 
-_value = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\\"),
+_value = st.text(st.characters(blacklist_categories=("Cs", "Cc")),
                  min_size=1, max_size=60).filter(lambda s: normalise_title(s))
 _name = st.text(st.characters(whitelist_categories=("Lu", "Ll", "Lo", "Zs", "Pd")),
                 min_size=1, max_size=20).filter(str.strip)
@@ -497,8 +497,8 @@ def test_upsert_round_trips_any_values(title, new_title, journal, surname, pmid)
         [added] = upsert(bib, [rec], verified_source="pubmed", date=DAY)
         assert bib.read_bytes().startswith(head)
         fields = BibFile.load(bib).by_key[added.key].fields
-        assert decode_value(fields["title"]) == " ".join(title.split())
-        assert decode_value(fields["journal"]) == " ".join(journal.split())
+        assert unescape_tex(fields["title"]) == " ".join(title.split())
+        assert unescape_tex(fields["journal"]) == " ".join(journal.split())
         assert fields["pmid"] == str(pmid)
         # an update with a new title (same PMID) changes only that entry
         upsert(bib, [dataclasses.replace(rec, title=new_title)], verified_source="pubmed",
@@ -506,7 +506,7 @@ def test_upsert_round_trips_any_values(title, new_title, journal, surname, pmid)
         bf = BibFile.load(bib)
         assert len(bf.entries) == 2 and bib.read_bytes().startswith(head)
         want = new_title if normalise_title(new_title) != normalise_title(title) else title
-        assert decode_value(bf.by_key[added.key].fields["title"]) == " ".join(want.split())
+        assert unescape_tex(bf.by_key[added.key].fields["title"]) == " ".join(want.split())
         assert bf.by_key["other"].fields["journal"] == "Journal X"
 
 
