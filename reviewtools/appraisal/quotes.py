@@ -94,7 +94,9 @@ def nearest_passage(quote: str, source: str, width: int = 160) -> Nearest:
     if not needle or not haystack:
         return Nearest("", 0.0)
     hit = fuzz.partial_ratio_alignment(needle, haystack)
-    passage = haystack[hit.dest_start:hit.dest_end]
+    start = haystack.rfind(" ", 0, hit.dest_start) + 1  # whole words at both ends
+    end = haystack.find(" ", hit.dest_end)
+    passage = haystack[start:end if end >= 0 else len(haystack)]
     if len(passage) > width:
         passage = passage[:width - 3].rstrip() + "..."
     return Nearest(passage, round(hit.score, 1))

@@ -218,3 +218,18 @@ def record_from_import(rec: Any) -> BibRecord:
                      journal=rec.journal, volume=rec.volume, number=rec.number, pages=rec.pages,
                      doi=rec.doi, pmid=rec.pmid, pmcid=rec.pmcid,
                      source=f"import:{rec.source_file}")
+
+
+def record_page(work: Any) -> str:
+    """The public page of a fetched record at the service that returned it ('' if none)."""
+    source = str(getattr(work, "source", "") or "")
+    pmid, doi = str(getattr(work, "pmid", "") or ""), str(getattr(work, "doi", "") or "")
+    if source == "pubmed" and pmid:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+    if source == "europepmc" and pmid:
+        return f"https://europepmc.org/article/MED/{pmid}"
+    if source == "crossref" and doi:
+        return f"https://api.crossref.org/works/{doi}"
+    if source == "openalex" and doi:
+        return f"https://api.openalex.org/works/doi:{doi}"
+    return ""

@@ -59,9 +59,16 @@ from reviewtools.literature.records import (  # noqa: F401 - BibRecord and recor
     record_from_import,
     record_from_work,
 )
+from reviewtools.literature.search import (
+    fingerprint_id,
+    load_screening,
+    screening_path,
+)
 from reviewtools.literature.verify import TITLE_THRESHOLD, Mismatch, compare, verify  # noqa: F401 - re-exported
+from reviewtools.model.records import SearchRun, now
 from reviewtools.settings import Settings
-from reviewtools.store.files import atomic_write_text, folder_lock
+from reviewtools.store.files import atomic_write_text, folder_lock, save_record
+from reviewtools.store.folders import ReviewFolder
 
 
 def _same(name: str, old: str, new: str) -> bool:
@@ -396,3 +403,30 @@ def stamp_url(url: str) -> str:
         raise InputError(f"verification source {url!r} must be the http(s) URL of the "
                          "public page where the record was checked")
     return url
+
+
+def record_import(review: ReviewFolder, claim_id: str, result: ImportResult,
+                  changes: list[ImportChange], *, date: str | None = None) -> SearchRun | None:
+    """Record an import as a search of the claim (source ``import``, its file as the query),
+    so its records count as identified in PRISMA; the same import twice is recorded once."""
+    review.claim(claim_id)
+    ids = []
+    for item in result.records:
+        if item.pmid or item.doi or item.pmcid:
+            ids.append(f"pmid:{item.pmid}" if item.pmid else f"doi:{item.doi}" if item.doi
+                       else f"pmcid:{item.pmcid}")
+        else:
+            ids.append(fingerprint_id(item.title, item.authors, item.year, item.journal)
+                       if item.authors and item.year else f"import:{item.position}")
+    source = result.records[0].source_file if result.records else "-"
+    screening = load_screening(review, claim_id)
+    query = f"import of {source}"
+    if any(r.query == query and r.ids == ids for r in screening.searches):
+        return None
+    day = stamp("-", date).rsplit("; ", 1)[-1]
+    run = SearchRun(query=query, source="import", date=f"{day}T00:00:00Z" if date else now(),
+                    count=len(ids), ids=ids)
+    path = screening_path(review, claim_id)
+    save_record(path, screening.model_copy(update={"searches": [*screening.searches, run]}),
+                create=not path.is_file())
+    return run

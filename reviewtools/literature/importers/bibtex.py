@@ -16,7 +16,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 from reviewtools.literature.bib import split_authors
 from reviewtools.literature.importers.base import ImportProblem, ImportResult, build
 
-_TEXT = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+_TEXT = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
 _KINDS = {"article", "inproceedings", "conference", "incollection", "book", "inbook", "phdthesis",
           "mastersthesis", "techreport", "report", "misc", "online", "unpublished", "thesis"}
 
