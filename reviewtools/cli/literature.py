@@ -168,7 +168,8 @@ def cmd_refs_abstract(args: argparse.Namespace, settings: Settings) -> int:
         raise InputError(f"cannot read {args.file}: {exc}") from None
     saved, action = save_abstract(settings, args.key, text, page=stamp_url(args.source),
                                   via="page", kind=args.kind, seen=args.date,
-                                  by=settings.reviewer, replace=args.replace)
+                                  by=settings.reviewer, replace=args.replace,
+                                  complete=not args.partial)
     print(f"abstract {action} {saved.key} [{saved.page}; {saved.seen}]")
     return 0
 
@@ -329,6 +330,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.add_argument("--kind", choices=["abstract", "excerpt"], default="abstract",
                    help="an abstract, or an excerpt of the full text (default: abstract)")
     a.add_argument("--date", help="the day the page was seen, YYYY-MM-DD (default: today)")
+    a.add_argument("--partial", action="store_true", help="the page showed only part of the "
+                   "text (cut off); only that part is stored")
     a.add_argument("--replace", action="store_true", help="replace a different stored text")
     a.set_defaults(func=cmd_refs_abstract)
     a = actions.add_parser("list", parents=[leaf], help="list the entries")

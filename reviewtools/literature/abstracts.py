@@ -64,16 +64,16 @@ def clean_abstract(text: str) -> str:
 
 def save_abstract(settings: Settings, key: str, text: str, *, page: str = "",
                   imported_from: str = "", via: str = "page", kind: str = "abstract",
-                  seen: str | None = None, by: str = "", replace: bool = False
-                  ) -> tuple[Abstract, str]:
+                  seen: str | None = None, by: str = "", replace: bool = False,
+                  complete: bool = True) -> tuple[Abstract, str]:
     """Store ``text`` as the abstract of ``key``; return it and ``added``/``unchanged``/
     ``replaced``. A different stored text is kept unless ``replace``: a stored text seen on a
     page is never replaced by an imported one."""
     text = clean_abstract(text)
     seen = seen or datetime.now(UTC).date().isoformat()
     try:
-        new = Abstract(key=key, kind=kind, text=text, page=page, imported_from=imported_from,
-                       via=via, seen=seen, by=by)
+        new = Abstract(key=key, kind=kind, text=text, complete=complete, page=page,
+                       imported_from=imported_from, via=via, seen=seen, by=by)
     except ValueError as exc:
         raise InputError(f"abstract of '{key}': {_first_error(exc)}") from None
     old = load_abstract(settings, key)

@@ -27,6 +27,8 @@ class Abstract(Record):
     revision: int = Field(default=1, ge=1)
     kind: Literal["abstract", "excerpt"] = "abstract"
     text: str = Field(min_length=1)
+    complete: bool = Field(default=True, description="False when the page showed only part "
+                           "of the text (a cut-off copy): only that part is stored")
     page: str = ""
     imported_from: str = ""
     via: str = Field(default="page", description="how it was obtained: page (pasted from the "
