@@ -366,3 +366,38 @@ def test_screen_a_record_without_identifiers(review, capsys):
     assert data.count(rid) == 1
     code, _, err = run(capsys, *argv[:6], "--root", root)
     assert code == 2 and "title, first author and year" in err
+
+
+def test_cite_stores_the_abstract_each_fetched_record_carries(tmp_path, capsys, monkeypatch):
+    work = next(w for w in europepmc_works() if w.abstract and w.pmid)
+    monkeypatch.setattr(sources, "fetch_works", fake_fetch([work]))
+    code, out, err = run(capsys, "cite", f"pmid:{work.pmid}", "--root", str(tmp_path),
+                         "--date", DAY)
+    assert code == 0, err
+    key = out.split()[1]
+    page = f"https://europepmc.org/article/MED/{work.pmid}"
+    assert f"abstract added {key} [{page}]" in out
+    from reviewtools.literature.abstracts import load_abstract
+    from reviewtools.settings import Settings
+    stored = load_abstract(Settings.from_env(root=tmp_path), key)
+    assert stored.page == page and stored.via == "europepmc" and stored.seen == DAY
+    assert " ".join(stored.text.split()) == " ".join(work.abstract.split())
+    code, out, _ = run(capsys, "cite", f"pmid:{work.pmid}", "--root", str(tmp_path))
+    assert code == 0 and "abstract" not in out  # unchanged: nothing said, nothing written
+
+
+def test_refs_import_for_a_claim_counts_as_identified_records(review, capsys):
+    root = str(review.settings.root)
+    argv = ["refs", "import", str(NBIB), "--review", "foot-massage", "--claim", "sleep-04",
+            "--root", root]
+    code, _, err = run(capsys, *argv)
+    assert code == 0, err
+    code, out, _ = run(capsys, "prisma", "sleep-04", "--review", "foot-massage", "--root",
+                       root, "--format", "json")
+    assert json.loads(out)["identified"] == 10
+    screening = (review.path / "screening" / "sleep-04.yaml").read_bytes()
+    assert run(capsys, *argv)[0] == 0  # the same import again is not a second search
+    assert (review.path / "screening" / "sleep-04.yaml").read_bytes() == screening
+    code, _, err = run(capsys, "refs", "import", str(NBIB), "--review", "foot-massage",
+                       "--root", root)
+    assert code == 2 and "--review and --claim go together" in err
