@@ -78,9 +78,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     problems = check(settings, [args.review] if args.review else None)
     for p in problems:
         print(p)
-    print(f"{len(problems)} problem(s)" if problems else "ok: no problems found",
+    errors = [p for p in problems if p.severity != "warning"]
+    warned = f", {len(problems) - len(errors)} warning(s)" if len(problems) > len(errors) else ""
+    print(f"{len(errors)} problem(s){warned}" if errors else f"ok: no problems found{warned}",
           file=sys.stderr)
-    return 1 if problems else 0
+    return 1 if errors else 0
 
 
 def cmd_edit(args: argparse.Namespace, settings: Settings) -> int:

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewtools import __version__
+from reviewtools.appraisal.quotes import link_quote_problems
 from reviewtools.errors import NotFoundError, ReviewToolsError
 from reviewtools.grading.profile_checks import check_profiles, check_rob_files
 from reviewtools.grading.rules import certainty_from
 from reviewtools.literature import bib
+from reviewtools.literature.abstracts import abstracts_dir, load_abstracts
+from reviewtools.literature.verify import placeholder_problems
 from reviewtools.model.records import Claim, ReviewMeta, Study, is_future
 from reviewtools.settings import Settings
 from reviewtools.store import journal
@@ -33,12 +36,14 @@ from reviewtools.store.cache import (
 from reviewtools.store.files import RESERVED_SLUGS, read_text
 from reviewtools.store.folders import ReviewFolder, inside, list_reviews
 
-RESULT_FORMAT = 1
+RESULT_FORMAT = 2
 # Rules live in these modules: a change to any of them invalidates stored results.
 _PACKAGE = Path(__file__).resolve().parent.parent
 _RULE_FILES = [Path(__file__), _PACKAGE / "grading" / "rules.py", _PACKAGE / "model" / "records.py",
-               _PACKAGE / "literature" / "bib.py", *(_PACKAGE / "grading").glob("profile*.py"),
-               _PACKAGE / "grading" / "verdicts.py", *(_PACKAGE / "model").glob("p*.py")]
+               _PACKAGE / "literature" / "bib.py", _PACKAGE / "appraisal" / "quotes.py",
+               _PACKAGE / "model" / "abstracts.py", _PACKAGE / "literature" / "verify.py",
+               *(_PACKAGE / "grading").glob("profile*.py"), _PACKAGE / "grading" / "verdicts.py",
+               *(_PACKAGE / "model").glob("p*.py")]
 
 
 @dataclass(frozen=True)
@@ -46,10 +51,11 @@ class Problem:
     file: str
     claim: str
     message: str
+    severity: str = "error"  # or "warning": reported, but the check still passes
 
     def __str__(self) -> str:
         where = f"{self.file} [{self.claim}]" if self.claim else self.file
-        return f"{where}: {self.message}"
+        return f"{where}: {'warning: ' if self.severity == 'warning' else ''}{self.message}"
 
 
 def check(settings: Settings, slugs: list[str] | None = None) -> list[Problem]:
@@ -71,7 +77,7 @@ def check(settings: Settings, slugs: list[str] | None = None) -> list[Problem]:
                                  "has files but no review.yaml: its claims cannot be checked")
                          for name in unlisted_folders(settings)]
     if settled:
-        write_json(store, {"key": key, "problems": [[p.file, p.claim, p.message]
+        write_json(store, {"key": key, "problems": [[p.file, p.claim, p.message, p.severity]
                                                     for p in problems]})
     return problems
 
@@ -91,6 +97,7 @@ def fingerprint(settings: Settings, slugs: list[str]) -> tuple[str, bool]:
     rows += [_stamp_or_none(p) for p in (*_RULE_FILES, settings.bib_path)]
     rows += _folder_stamps(settings.studies_dir)
     rows += _folder_stamps(settings.evidence_dir / "rob")
+    rows += _folder_stamps(abstracts_dir(settings))
     rows += [("without review.yaml", *unlisted_folders(settings))]
     for slug in slugs:
         folder = settings.evidence_dir / slug
@@ -176,6 +183,37 @@ def _check(settings: Settings, slugs: list[str]) -> list[Problem]:
         problems += [Problem(*found) for found in check_profiles(review, studies,
                                                                  _rel(review.path, settings))]
     metas.flush()
+    problems += check_sources(settings, slugs, entries)
+    return problems
+
+
+def check_sources(settings: Settings, slugs: list[str],
+                  entries: dict[str, dict[str, str]]) -> list[Problem]:
+    """Test or example identifiers in references.bib, and every link's quote in the stored
+    abstract (or excerpt) of its study; a cited study with none stored is a warning."""
+    problems = [Problem(_rel(settings.bib_path, settings), "", f"'{key}': {message}")
+                for key, fields in entries.items() for message in placeholder_problems(fields)]
+    abstracts, bad = load_abstracts(settings)
+    problems += [Problem(_rel(path, settings), "", message) for path, message in bad]
+    texts = {key: (a.kind, a.text) for key, a in abstracts.items()}
+    unchecked: set[str] = set()
+    for slug in slugs:
+        claims_dir = ReviewFolder(slug, settings).claims_dir
+        shard = ParsedFolder(claims_dir, Claim, settings)
+        for path in sorted(claims_dir.glob("*.yaml")):
+            try:
+                claim = shard.load(path)
+            except ReviewToolsError:
+                continue  # reported by _check
+            if claim.status == "dropped":
+                continue
+            found, missing = link_quote_problems(claim, texts)
+            problems += [Problem(_rel(path, settings), claim.id, message) for _, message in found]
+            unchecked |= {key for key in missing if key in entries}
+        shard.flush()
+    folder = _rel(abstracts_dir(settings), settings)
+    problems += [Problem(f"{folder}/{key}.yaml", "", "no stored abstract: the quotes of "
+                         f"'{key}' are not checked", "warning") for key in sorted(unchecked)]
     return problems
 
 

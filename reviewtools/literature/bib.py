@@ -248,6 +248,32 @@ def encode_value(value: object) -> str:
     return "".join(out)
 
 
+_TEX_SPECIAL = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "$": "\\$", "%": "\\%",
+                "&": "\\&", "#": "\\#", "_": "\\_", "^": "\\^{}", "~": "\\~{}"}
+_TEX_SPECIAL_RE = re.compile(r"[\\{}$%&#_^~]")
+
+
+def escape_tex(value: str) -> str:
+    """A value from a service or an import file made inert for TeX: every backslash, brace
+    and TeX special character is escaped, so ``\\input{x}`` is text, never a command.
+
+    >>> print(escape_tex(r"A \\input{x} & 5% study"))
+    A \\textbackslash{}input\\{x\\} \\& 5\\% study
+    """
+    return _TEX_SPECIAL_RE.sub(lambda m: _TEX_SPECIAL[m.group(0)], value)
+
+
+_TEX_ESCAPED_RE = re.compile(r"\\textbackslash\{\}|\\\^\{\}|\\~\{\}|\\([{}$%&#_])")
+
+
+def unescape_tex(value: str) -> str:
+    """Undo :func:`escape_tex` (exactly: ``unescape_tex(escape_tex(s)) == s``)."""
+    def one(m: re.Match[str]) -> str:
+        text = m.group(0)
+        return m.group(1) or {"\\textbackslash{}": "\\", "\\^{}": "^", "\\~{}": "~"}[text]
+    return _TEX_ESCAPED_RE.sub(one, value)
+
+
 def decode_value(value: str) -> str:
     """Undo :func:`encode_value`'s escapes (exact for values written without backslashes)."""
     return value.replace("\\textbackslash{}", "\\").replace("\\{", "{").replace("\\}", "}")
@@ -314,6 +340,8 @@ class BibFile:
     entries: list[BibEntry] = field(default_factory=list)
     by_key: dict[str, BibEntry] = field(default_factory=dict)
     _by_id: dict[tuple[str, object], BibEntry] | None = field(default=None, repr=False)
+    _by_title: dict[tuple[str, int | None], list[BibEntry]] | None = field(default=None,
+                                                                          repr=False)
 
     @classmethod
     def load(cls, path: Path | str) -> BibFile:
@@ -343,15 +371,27 @@ class BibFile:
         return bf
 
     def find(self, *, doi: str = "", pmid: str = "", pmcid: str = "", title: str = "",
-             year: int | None = None) -> BibEntry | None:
-        """The entry for the same work: same DOI, PMID, PMCID, or normalised title + year."""
+             year: int | None = None, author: str = "") -> BibEntry | None:
+        """The entry for the same work, or ``None``.
+
+        Same DOI, then PMID, then PMCID; failing those, the same normalised title, year
+        and first-author surname (``author``), and only when no identifier both records
+        hold differs. Two records with different identifiers are never the same work, and
+        title + year alone never match.
+        """
         index = self._index()
-        for kind, value in (("doi", doi.lower()), ("pmid", pmid), ("pmcid", pmcid.upper())):
-            if value and (kind, value) in index:
-                return index[(kind, value)]
+        ids = {"doi": doi.lower(), "pmid": pmid, "pmcid": pmcid.upper()}
+        for kind, value in ids.items():
+            entry = index.get((kind, value)) if value else None
+            if entry is not None and not _ids_conflict(entry, ids):
+                return entry
         tkey = normalise_title(title) if title else ""
-        if tkey:
-            return index.get(("title", (tkey, year)))
+        name = name_key(author)
+        if not (tkey and name):
+            return None
+        for entry in self._titles().get((tkey, year), []):
+            if name_key(first_surname(entry.fields)) == name and not _ids_conflict(entry, ids):
+                return entry
         return None
 
     def add_entry(self, entry: BibEntry) -> None:
@@ -363,6 +403,9 @@ class BibFile:
     def reindex(self, entry: BibEntry) -> None:
         """Index an entry's (possibly just changed) DOI, PMID, PMCID and title."""
         self._index_add(self._index(), entry)
+        titles = self._titles()
+        if entry.title_key and entry not in titles.setdefault(entry.title_key, []):
+            titles[entry.title_key].append(entry)
 
     def _index(self) -> dict[tuple[str, object], BibEntry]:
         if self._by_id is None:
@@ -371,12 +414,30 @@ class BibFile:
                 self._index_add(self._by_id, e)
         return self._by_id
 
+    def _titles(self) -> dict[tuple[str, int | None], list[BibEntry]]:
+        if self._by_title is None:
+            self._by_title = {}
+            for e in self.entries:
+                if e.title_key:
+                    self._by_title.setdefault(e.title_key, []).append(e)
+        return self._by_title
+
     @staticmethod
     def _index_add(index: dict, e: BibEntry) -> None:
-        for kind, value in (("doi", e.doi), ("pmid", e.pmid), ("pmcid", e.pmcid),
-                            ("title", e.title_key)):
+        for kind, value in (("doi", e.doi), ("pmid", e.pmid), ("pmcid", e.pmcid)):
             if value:
                 index.setdefault((kind, value), e)
+
+
+def name_key(name: str) -> str:
+    """A surname folded for comparison: accent-free, lower-case letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", ascii_fold(plain_text(name)).lower())
+
+
+def _ids_conflict(entry: BibEntry, ids: dict[str, str]) -> bool:
+    """Whether the entry and a record hold different values of the same identifier kind."""
+    mine = {"doi": entry.doi, "pmid": entry.pmid, "pmcid": entry.pmcid}
+    return any(ids.get(kind) and mine[kind] and ids[kind] != mine[kind] for kind in mine)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from reviewtools.errors import BibError, IdentifierError, InputError
 from reviewtools.literature.bib import (
     ascii_fold,
+    escape_tex,
     normalise_title,
     split_authors,
     surname,
@@ -192,12 +193,43 @@ def _pages(pages: str) -> str:
 
 
 def record_fields(rec: BibRecord) -> dict[str, str]:
-    """The managed fields of ``rec`` in the order they are written (empty ones left out)."""
+    """The managed fields of ``rec`` in the order they are written (empty ones left out).
+
+    Text values come from services, import files or the command line: every TeX special
+    character in them is escaped (:func:`reviewtools.literature.bib.escape_tex`), so a
+    ``\\input{...}`` in a fetched title is written as text, never as a command.
+    """
+    def text(value: str) -> str:
+        return escape_tex(" ".join(value.split()))
+
     values = {
-        "author": " and ".join(_bib_name(a) for a in rec.authors),
-        "title": rec.title, "journal": rec.journal,
-        "year": str(rec.year) if rec.year else "", "volume": rec.volume,
-        "number": rec.number, "pages": _pages(rec.pages), "doi": rec.doi, "pmid": rec.pmid,
-        "pmcid": rec.pmcid,
+        "author": " and ".join(_bib_name(text(a)) for a in rec.authors),
+        "title": text(rec.title), "journal": text(rec.journal),
+        "year": str(rec.year) if rec.year else "", "volume": text(rec.volume),
+        "number": text(rec.number), "pages": text(_pages(rec.pages)), "doi": rec.doi,
+        "pmid": rec.pmid, "pmcid": rec.pmcid,
     }
     return {k: " ".join(v.split()) for k, v in values.items() if v and v.strip()}
+
+
+def record_from_import(rec: Any) -> BibRecord:
+    """A :class:`BibRecord` from an :class:`~reviewtools.literature.importers.ImportedRecord`."""
+    return BibRecord(title=rec.title, authors=list(rec.authors), year=rec.year,
+                     journal=rec.journal, volume=rec.volume, number=rec.number, pages=rec.pages,
+                     doi=rec.doi, pmid=rec.pmid, pmcid=rec.pmcid,
+                     source=f"import:{rec.source_file}")
+
+
+def record_page(work: Any) -> str:
+    """The public page of a fetched record at the service that returned it ('' if none)."""
+    source = str(getattr(work, "source", "") or "")
+    pmid, doi = str(getattr(work, "pmid", "") or ""), str(getattr(work, "doi", "") or "")
+    if source == "pubmed" and pmid:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+    if source == "europepmc" and pmid:
+        return f"https://europepmc.org/article/MED/{pmid}"
+    if source == "crossref" and doi:
+        return f"https://api.crossref.org/works/{doi}"
+    if source == "openalex" and doi:
+        return f"https://api.openalex.org/works/doi:{doi}"
+    return ""

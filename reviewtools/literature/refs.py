@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
-from reviewtools.errors import BibError, InputError
+from reviewtools.errors import BibError, ConflictError, InputError
+from reviewtools.literature.abstracts import load_abstract, save_abstract
 from reviewtools.literature.bib import (
     BibEntry,
     BibFile,
     edit_entry,
+    escape_tex,
     first_surname,
     format_entry,
     normalise_doi,
@@ -36,6 +39,8 @@ from reviewtools.literature.bib import (
     split_authors,
     surname,
 )
+from reviewtools.literature.identifiers import parse_identifier
+from reviewtools.literature.importers import ImportResult
 from reviewtools.literature.records import (  # noqa: F401 - BibRecord and record_from_* re-exported
     _DATE_RE,
     MANAGED,
@@ -51,10 +56,19 @@ from reviewtools.literature.records import (  # noqa: F401 - BibRecord and recor
     make_key,
     record_fields,
     record_from_dict,
+    record_from_import,
     record_from_work,
 )
+from reviewtools.literature.search import (
+    fingerprint_id,
+    load_screening,
+    screening_path,
+)
 from reviewtools.literature.verify import TITLE_THRESHOLD, Mismatch, compare, verify  # noqa: F401 - re-exported
-from reviewtools.store.files import atomic_write_text, folder_lock
+from reviewtools.model.records import SearchRun, now
+from reviewtools.settings import Settings
+from reviewtools.store.files import atomic_write_text, folder_lock, save_record
+from reviewtools.store.folders import ReviewFolder
 
 
 def _same(name: str, old: str, new: str) -> bool:
@@ -121,8 +135,47 @@ def _check_text(text: str, key: str, want: dict[str, str]) -> None:
             raise BibError(f"internal: field '{name}' of '{key}' would not read back")
 
 
+def find_record(bf: BibFile, rec: BibRecord) -> BibEntry | None:
+    """The entry holding the same work as ``rec`` (see :meth:`BibFile.find`).
+
+    Raises :class:`BibError` when an entry shares one identifier with ``rec`` but holds a
+    different one of another kind: the two cannot be told apart safely.
+    """
+    author = surname(_bib_name(rec.authors[0])) if rec.authors else ""
+    entry = bf.find(doi=rec.doi, pmid=rec.pmid, pmcid=rec.pmcid, title=rec.title,
+                    year=rec.year, author=author)
+    if entry is None:
+        for kind in ("doi", "pmid", "pmcid"):
+            value = getattr(rec, kind)
+            other = bf.find(**{kind: value}) if value else None
+            if other is not None and other.key in bf.by_key and getattr(other, kind) == value:
+                raise BibError(f"{rec.label} matches '{other.key}' by {kind.upper()}, but their "
+                               "other identifiers differ; fix the entry by hand "
+                               "(nothing was written)", path=bf.path)
+    return entry
+
+
+def _conflicts(entry: BibEntry, changes: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """The changes that overwrite a non-empty managed value: ``{field: (old, new)}``."""
+    return {name: (entry.fields[name], value) for name, value in changes.items()
+            if name in MANAGED and entry.fields.get(name, "").strip()}
+
+
+def _history(entry: BibEntry, conflicts: dict[str, tuple[str, str]], day: str) -> str:
+    old = "; ".join(f"{name} was {{{value}}}" for name, (value, _) in conflicts.items())
+    previous = entry.fields.get("history", "").strip()
+    line = f"{day} replaced: {old}"
+    return f"{previous} | {line}" if previous else line
+
+
+def describe_conflicts(key: str, conflicts: dict[str, tuple[str, str]]) -> str:
+    diffs = "; ".join(f"{name} {plain_text(old)!r} -> {plain_text(new)!r}"
+                      for name, (old, new) in conflicts.items())
+    return f"'{key}' already holds this work with other values: {diffs}"
+
+
 def upsert(bib_path: Path | str, works: Iterable[Any], *, verified_source: str | None,
-           date: str | None = None) -> list[Change]:
+           date: str | None = None, replace: bool = True) -> list[Change]:
     """Add or update one entry per work; return what was done to each.
 
     Parameters
@@ -132,6 +185,9 @@ def upsert(bib_path: Path | str, works: Iterable[Any], *, verified_source: str |
     verified_source : where the records were confirmed (service name or page URL);
         ``None`` stamps each work with its own ``source`` (e.g. ``pubmed``).
     date : ``YYYY-MM-DD`` of the verification (default: today).
+    replace : whether a work may overwrite an entry's non-empty values (the old ones are
+        kept in its ``history`` field). ``False`` raises :class:`ConflictError` listing
+        the differences and writes nothing; filling empty fields is always allowed.
 
     Unchanged bytes stay identical; the file is written atomically under the
     folder lock, and not at all when nothing changed or anything is wrong.
@@ -154,8 +210,7 @@ def upsert(bib_path: Path | str, works: Iterable[Any], *, verified_source: str |
         appended: list[str] = []
         out: list[Change] = []
         for rec, verified in zip(records, stamps, strict=True):
-            entry = bf.find(doi=rec.doi, pmid=rec.pmid, pmcid=rec.pmcid, title=rec.title,
-                            year=rec.year)
+            entry = find_record(bf, rec)
             if entry is None:
                 key = make_key(rec, set(bf.by_key))
                 new_text = _new_entry_text(key, rec, verified)
@@ -167,6 +222,12 @@ def upsert(bib_path: Path | str, works: Iterable[Any], *, verified_source: str |
                 continue
             # an entry appended earlier in this batch already holds this work's record
             changes = {} if entry.start < 0 else _changes_for(entry, rec, verified)
+            conflicts = _conflicts(entry, changes)
+            if conflicts and not replace:
+                raise ConflictError(describe_conflicts(entry.key, conflicts), path=path,
+                                    hint="give --replace to replace them; nothing was written")
+            if conflicts:
+                changes["history"] = _history(entry, conflicts, verified.rsplit("; ", 1)[-1])
             if not changes:
                 out.append(Change(entry.key, "unchanged", rec.label))
                 continue
@@ -203,18 +264,20 @@ def _apply(text: str, edits: dict[str, tuple[BibEntry, dict[str, str]]], appende
 
 
 def add_verified_record(bib_path: Path | str, record: dict[str, Any], page_url: str, *,
-                        date: str | None = None) -> Change:
+                        date: str | None = None, replace: bool = False) -> Change:
     """Add (or update) an entry from a record checked by hand on the public page ``page_url``.
 
     ``record`` holds title, authors (list of 'Surname, Given'), journal, year, volume,
     number, pages and a DOI and/or PMID (and optionally PMCID). The entry is stamped
-    ``verified = {page_url; date}``.
+    ``verified = {page_url; date}``. An entry for the same work whose values differ is
+    left as it was (:class:`ConflictError` shows the differences) unless ``replace``.
     """
     url = str(page_url or "").strip()
     if not re.match(r"^https?://\S+$", url):
         raise InputError(f"verification source {page_url!r} must be the http(s) URL of the "
                          "public page where the record was checked")
-    return upsert(bib_path, [record_from_dict(record)], verified_source=url, date=date)[0]
+    return upsert(bib_path, [record_from_dict(record)], verified_source=url, date=date,
+                  replace=replace)[0]
 
 
 # ---- listing ---------------------------------------------------------------------------------
@@ -232,3 +295,138 @@ def list_refs(bib_path: Path | str) -> pd.DataFrame:
              "pmcid": e.pmcid, "verified": e.fields.get("verified", ""),
              "retracted": e.fields.get("retracted", "")} for e in bf.entries]
     return pd.DataFrame(rows, columns=LIST_COLUMNS)
+
+
+# ---- importing export files ------------------------------------------------------------------
+
+
+@dataclass
+class ImportChange:
+    """What ``refs import`` did (or, in a dry run, would do) with one record of the file."""
+
+    position: int
+    action: Literal["added", "duplicate", "skipped"]
+    key: str
+    identifier: str
+    detail: str = ""
+    abstract: str = ""  # added / unchanged / kept / "" (none in the file)
+
+    def __str__(self) -> str:
+        what = {"added": "add", "duplicate": "already in references.bib as",
+                "skipped": "skip"}[self.action]
+        text = f"record {self.position}: {what} {self.key} [{self.identifier}]".replace("  ", " ")
+        if self.detail:
+            text += f" ({self.detail})"
+        if self.abstract:
+            text += f"; abstract {self.abstract}"
+        return text
+
+
+def import_records(settings: Settings, result: ImportResult, *, dry_run: bool = False,
+                   verified_sources: dict[str, str] | None = None, date: str | None = None,
+                   by: str = "") -> list[ImportChange]:
+    """Add the records of an import file to references.bib, each at most once.
+
+    A record is a duplicate when an entry (or an earlier record of the file) has the same
+    DOI, PMID or PMCID, or the same normalised title, year and first author with no
+    differing identifier; a duplicate changes nothing in the bib. A new entry gets
+    ``importedfrom = {file}`` and no ``verified`` stamp (it stays unverified) unless
+    ``verified_sources`` maps one of its identifiers (``doi:...``/``pmid:...``) to the
+    public page where it was checked. Each record's abstract is stored in
+    evidence/abstracts/ with the file it came from. ``dry_run`` writes nothing.
+    """
+    sources_by_id = {_id_label(k): stamp_url(v) for k, v in (verified_sources or {}).items()}
+    day = stamp("-", date).rsplit("; ", 1)[-1]
+    bib_path = settings.bib_path
+    out: list[ImportChange] = []
+    with folder_lock(bib_path.parent):
+        bf = BibFile.load(bib_path)
+        appended: list[str] = []
+        abstracts: list[tuple[str, str, str]] = []
+        for item in result.records:
+            rec = record_from_import(item)
+            try:
+                entry = find_record(bf, rec)
+            except BibError as exc:
+                out.append(ImportChange(item.position, "skipped", "", rec.label,
+                                        str(exc).split(": ", 1)[-1]))
+                continue
+            if entry is not None:
+                change = ImportChange(item.position, "duplicate", entry.key, rec.label)
+            else:
+                key = make_key(rec, set(bf.by_key))
+                page = next((sources_by_id[i] for i in _labels(rec) if i in sources_by_id), "")
+                fields = [*record_fields(rec).items(), ("importedfrom", escape_tex(
+                    item.source_file))]
+                if page:
+                    fields.append(("verified", stamp(page, day)))
+                text = format_entry(rec.entry_type, key, fields)
+                _check_text(text, key, record_fields(rec))
+                appended.append(text)
+                bf.add_entry(BibEntry(key, rec.entry_type, dict(fields), -1, -1, 0, text))
+                change = ImportChange(item.position, "added", key, rec.label,
+                                      "verified" if page else "unverified")
+            if item.abstract:
+                change.abstract = _abstract_action(settings, change.key, item.abstract)
+                if change.abstract == "added":
+                    abstracts.append((change.key, item.abstract, item.source_file))
+            out.append(change)
+        if not dry_run:
+            new_text = _apply(bf.text, {}, appended, "\r\n" if "\r\n" in bf.text else "\n")
+            if new_text != bf.text:
+                atomic_write_text(bib_path, new_text)
+    if not dry_run:
+        for key, text, source in abstracts:
+            save_abstract(settings, key, text, imported_from=source, via="import", seen=day,
+                          by=by)
+    return out
+
+
+def _abstract_action(settings: Settings, key: str, text: str) -> str:
+    old = load_abstract(settings, key)
+    if old is None:
+        return "added"
+    return "unchanged" if " ".join(old.text.split()) == " ".join(text.split()) else "kept"
+
+
+def _labels(rec: BibRecord) -> list[str]:
+    return [f"{k}:{getattr(rec, k)}" for k in ("doi", "pmid", "pmcid") if getattr(rec, k)]
+
+
+def _id_label(text: str) -> str:
+    return str(parse_identifier(text))
+
+
+def stamp_url(url: str) -> str:
+    url = str(url or "").strip()
+    if not re.match(r"^https?://\S+$", url):
+        raise InputError(f"verification source {url!r} must be the http(s) URL of the "
+                         "public page where the record was checked")
+    return url
+
+
+def record_import(review: ReviewFolder, claim_id: str, result: ImportResult,
+                  changes: list[ImportChange], *, date: str | None = None) -> SearchRun | None:
+    """Record an import as a search of the claim (source ``import``, its file as the query),
+    so its records count as identified in PRISMA; the same import twice is recorded once."""
+    review.claim(claim_id)
+    ids = []
+    for item in result.records:
+        if item.pmid or item.doi or item.pmcid:
+            ids.append(f"pmid:{item.pmid}" if item.pmid else f"doi:{item.doi}" if item.doi
+                       else f"pmcid:{item.pmcid}")
+        else:
+            ids.append(fingerprint_id(item.title, item.authors, item.year, item.journal)
+                       if item.authors and item.year else f"import:{item.position}")
+    source = result.records[0].source_file if result.records else "-"
+    screening = load_screening(review, claim_id)
+    query = f"import of {source}"
+    if any(r.query == query and r.ids == ids for r in screening.searches):
+        return None
+    day = stamp("-", date).rsplit("; ", 1)[-1]
+    run = SearchRun(query=query, source="import", date=f"{day}T00:00:00Z" if date else now(),
+                    count=len(ids), ids=ids)
+    path = screening_path(review, claim_id)
+    save_record(path, screening.model_copy(update={"searches": [*screening.searches, run]}),
+                create=not path.is_file())
+    return run

@@ -251,9 +251,27 @@ def _record_runs(review: ReviewFolder, claim_id: str, runs: list[SearchRun]) -> 
 
 # ---- screening -------------------------------------------------------------------------------
 
+def fingerprint_id(title: str, authors: Sequence[str], year: int | None,
+                   journal: str = "") -> str:
+    """``ref:`` + a stable hash of a record without identifiers (a study seen only in a
+    reference list): normalised title, first author's surname, year and journal.
+
+    >>> fingerprint_id("Foot massage: a trial", ["Smith, J"], 2001, "J Test") == \\
+    ...     fingerprint_id("FOOT MASSAGE - A TRIAL.", ["Smith, John"], 2001, "j. test")
+    True
+    """
+    if not normalise_title(title) or not authors or not year:
+        raise InputError("a record without a DOI, PMID or PMCID needs its title, first "
+                         "author and year")
+    first = authors[0].split(",")[0] if "," in authors[0] else authors[0].split()[-1]
+    parts = [normalise_title(title), normalise_title(first), str(year), normalise_title(journal)]
+    digest = hashlib.sha1("|".join(parts).encode(), usedforsecurity=False)
+    return f"ref:{digest.hexdigest()[:16]}"
+
+
 def _normalise_record_id(text: str) -> str:
     text = (text or "").strip()
-    if re.fullmatch(r"title:[0-9a-f]{12}", text):
+    if re.fullmatch(r"title:[0-9a-f]{12}|ref:[0-9a-f]{16}", text):
         return text
     from reviewtools.literature.identifiers import parse_identifier
     return str(parse_identifier(text))

@@ -8,6 +8,7 @@ notices. A fabricated or mistyped reference shows up here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from reviewtools.literature.bib import (
     BibFile,
     first_surname,
     identifier_text,
+    normalise_doi,
     normalise_title,
     plain_text,
     surname,
@@ -157,3 +159,33 @@ def verify(bib_path: Path | str, *, settings: Settings | None = None) -> list[Mi
             seen.add(id(work))
             problems += compare(entry, work, label)
     return problems
+
+
+# ---- test and example identifiers ------------------------------------------------------------
+
+PLACEHOLDER_DOI_PREFIXES = ("10.5555/",)  # the DOI Foundation's prefix for examples and tests
+_PLACEHOLDER_HOST = re.compile(
+    r"(?i)\b(?:https?://)?(?:[\w-]+\.)*(?:example\.(?:org|com|net)|localhost|127\.0\.0\.1|"
+    r"[\w-]+\.(?:invalid|test|example))(?::\d+)?(?:[/\s;?#]|$)")
+_PAGE_FIELDS = ("doi", "url", "verified", "note", "howpublished", "pmid", "pmcid")
+
+
+def placeholder_problems(fields: dict[str, str]) -> list[str]:
+    """Test or example identifiers and pages in one entry's fields (empty when none).
+
+    >>> for p in placeholder_problems({"doi": "10.5555/12345678",
+    ...                                "verified": "https://example.org/x; 2026-01-01"}):
+    ...     print(p)
+    DOI 10.5555/12345678 has the reserved test prefix 10.5555
+    verified names a test or example page (example.org)
+    """
+    out = []
+    doi = normalise_doi(fields.get("doi", ""))
+    if doi.startswith(PLACEHOLDER_DOI_PREFIXES):
+        out.append(f"DOI {doi} has the reserved test prefix {doi.split('/', 1)[0]}")
+    for name in _PAGE_FIELDS:
+        m = _PLACEHOLDER_HOST.search(identifier_text(fields.get(name, "")))
+        if m:
+            host = re.sub(r"(?i)^https?://|[:/\s;?#].*$", "", m.group(0).strip())
+            out.append(f"{name} names a test or example page ({host})")
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -256,3 +257,147 @@ def test_cite_then_verify_offline_from_cache(tmp_path, capsys, pubmed_server):
     code, out, err = run(capsys, "refs", "verify", "--root", root, "--offline")
     assert (code, out) == (0, ""), err
     assert err.startswith("ok:") and len(pubmed_server) == 1
+
+
+# ---- refs add --replace, refs import, refs abstract, screening without identifiers ------------
+
+IMPORTS = BIBS.parent / "import"
+NBIB = IMPORTS / "pubmed_medline_export_10_records.txt"
+
+
+def test_refs_add_over_a_verified_record_without_replace_leaves_the_bib(root, capsys):
+    argv = ["refs", "add", "--title", "Exploring the effect of vitamin D3 supplementation on "
+            "the anti-EBV antibody response in relapsing-remitting multiple sclerosis",
+            "--author", "Rolf, Linda", "--year", "2018", "--journal", "Mult Scler",
+            "--pmid", "28731372", "--root", str(root), "--date", DAY,
+            "--verified-source", "https://pubmed.ncbi.nlm.nih.gov/28731372/"]
+    assert run(capsys, *argv)[0] == 0
+    bib = root / "references.bib"
+    before = bib.read_bytes()
+    other = [a if a != "Mult Scler" else "Another Journal" for a in argv]
+    code, out, err = run(capsys, *other)
+    assert code == 3 and out == "" and len(err.splitlines()) == 1
+    assert err.startswith("reviewtools: error: ") and "'Mult Scler' -> 'Another Journal'" in err
+    assert "--replace" in err and bib.read_bytes() == before
+    code, out, err = run(capsys, *other, "--replace")
+    assert code == 0 and out.startswith("updated rolf2018exploring"), err
+    entry = BibFile.load(bib).by_key["rolf2018exploring"]
+    assert entry.fields["journal"] == "Another Journal"
+    assert entry.fields["history"] == f"{DAY} replaced: journal was {{Mult Scler}}"
+
+
+def test_refs_import_nbib_dry_run_then_import_then_reimport(root, capsys):
+    bib = root / "references.bib"
+    before = bib.read_bytes()
+    code, out, err = run(capsys, "refs", "import", str(NBIB), "--dry-run", "--root", str(root))
+    assert code == 0 and out.count("would record") == 10 and "nothing was written" in err
+    assert bib.read_bytes() == before and not (root / "evidence").exists()
+    code, out, err = run(capsys, "refs", "import", str(NBIB), "--root", str(root), "--date",
+                         DAY, "--verified-source",
+                         "pmid:30922926=https://pubmed.ncbi.nlm.nih.gov/30922926/")
+    assert code == 0, err
+    assert "record 1: add griffin2020time [doi:10.1016/j.ejmg.2019.03.004] (verified)" in out
+    assert out.count("(unverified)") == 9
+    bf = BibFile.load(bib)
+    assert len(bf.entries) == 23 + 10 and bib.read_bytes().startswith(before)
+    griffin = bf.by_key["griffin2020time"]
+    assert griffin.fields["verified"] == f"https://pubmed.ncbi.nlm.nih.gov/30922926/; {DAY}"
+    assert "verified" not in bf.by_key["penalver2023symbiosis"].fields
+    assert all("importedfrom" in bf.by_key[k].fields for k in ("griffin2020time",
+                                                                 "penalver2023symbiosis"))
+    abstracts = sorted((root / "evidence" / "abstracts").glob("*.yaml"))
+    assert len(abstracts) == 10
+    snapshot = {p: p.read_bytes() for p in [bib, *abstracts]}
+    code, out, _ = run(capsys, "refs", "import", str(NBIB), "--root", str(root))
+    assert code == 0 and out.count("already in references.bib") == 10
+    assert {p: p.read_bytes() for p in snapshot} == snapshot
+
+
+def test_refs_import_reports_bad_records_as_rows(root, capsys, tmp_path):
+    export = tmp_path / "broken.nbib"
+    export.write_text(NBIB.read_text(encoding="utf-8").replace(
+        "TI  - Time lapse: A glimpse into prehistoric genomics.\n", "", 1), encoding="utf-8")
+    code, out, err = run(capsys, "refs", "import", str(export), "--root", str(root))
+    assert code == 0 and "skipped broken.nbib: record 1: no title" in out
+    assert "add 9" in err
+
+
+def test_refs_import_of_an_unreadable_file_is_one_line(root, capsys, tmp_path):
+    bad = tmp_path / "x.ris"
+    bad.write_bytes(b"\xff\xfe\x00garbage")
+    before = (root / "references.bib").read_bytes()
+    code, out, err = run(capsys, "refs", "import", str(bad), "--root", str(root))
+    assert code == 2 and err.startswith("reviewtools: error: ") and "UTF-8" in err
+    assert (root / "references.bib").read_bytes() == before
+
+
+def test_refs_abstract_pasted_with_its_page(root, capsys, tmp_path):
+    run(capsys, "refs", "import", str(NBIB), "--root", str(root))
+    text = tmp_path / "abstract.txt"
+    text.write_text("A pasted abstract.\n", encoding="utf-8")
+    argv = ["refs", "abstract", "griffin2020time", "--file", str(text), "--root", str(root),
+            "--date", DAY]
+    code, _, err = run(capsys, *argv, "--source", "notes")
+    assert code == 2 and "URL" in err
+    code, _, err = run(capsys, *argv, "--source", "https://pubmed.ncbi.nlm.nih.gov/30922926/")
+    assert code == 3 and "--replace" in err  # the imported abstract differs
+    code, out, _ = run(capsys, *argv, "--source", "https://pubmed.ncbi.nlm.nih.gov/30922926/",
+                       "--replace")
+    assert code == 0 and out.startswith("abstract replaced griffin2020time")
+    code, _, err = run(capsys, "refs", "abstract", "nosuchkey", "--file", str(text),
+                       "--source", "https://pubmed.ncbi.nlm.nih.gov/1/", "--root", str(root))
+    assert code == 2 and "not in references.bib" in err
+
+
+def test_screen_a_record_without_identifiers(review, capsys):
+    root = str(review.settings.root)
+    argv = ["screen", "sleep-01", "--review", "foot-massage", "--decision", "exclude",
+            "--reason", "not foot massage", "--title", "Foot baths and sleep",
+            "--author", "Tester, Alice", "--year", "2001", "--journal", "Test Journal",
+            "--page", "https://pubmed.ncbi.nlm.nih.gov/1/", "--root", root]
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    rid = out.split(": ", 1)[1].split(" ->")[0]
+    assert re.fullmatch(r"ref:[0-9a-f]{16}", rid)
+    assert "seen on https://pubmed.ncbi.nlm.nih.gov/1/" in out
+    # the same record typed again gets the same id: one decision, not two
+    assert run(capsys, *argv)[0] == 0
+    data = (review.path / "screening" / "sleep-01.yaml").read_text(encoding="utf-8")
+    assert data.count(rid) == 1
+    code, _, err = run(capsys, *argv[:6], "--root", root)
+    assert code == 2 and "title, first author and year" in err
+
+
+def test_cite_stores_the_abstract_each_fetched_record_carries(tmp_path, capsys, monkeypatch):
+    work = next(w for w in europepmc_works() if w.abstract and w.pmid)
+    monkeypatch.setattr(sources, "fetch_works", fake_fetch([work]))
+    code, out, err = run(capsys, "cite", f"pmid:{work.pmid}", "--root", str(tmp_path),
+                         "--date", DAY)
+    assert code == 0, err
+    key = out.split()[1]
+    page = f"https://europepmc.org/article/MED/{work.pmid}"
+    assert f"abstract added {key} [{page}]" in out
+    from reviewtools.literature.abstracts import load_abstract
+    from reviewtools.settings import Settings
+    stored = load_abstract(Settings.from_env(root=tmp_path), key)
+    assert stored.page == page and stored.via == "europepmc" and stored.seen == DAY
+    assert " ".join(stored.text.split()) == " ".join(work.abstract.split())
+    code, out, _ = run(capsys, "cite", f"pmid:{work.pmid}", "--root", str(tmp_path))
+    assert code == 0 and "abstract" not in out  # unchanged: nothing said, nothing written
+
+
+def test_refs_import_for_a_claim_counts_as_identified_records(review, capsys):
+    root = str(review.settings.root)
+    argv = ["refs", "import", str(NBIB), "--review", "foot-massage", "--claim", "sleep-04",
+            "--root", root]
+    code, _, err = run(capsys, *argv)
+    assert code == 0, err
+    code, out, _ = run(capsys, "prisma", "sleep-04", "--review", "foot-massage", "--root",
+                       root, "--format", "json")
+    assert json.loads(out)["identified"] == 10
+    screening = (review.path / "screening" / "sleep-04.yaml").read_bytes()
+    assert run(capsys, *argv)[0] == 0  # the same import again is not a second search
+    assert (review.path / "screening" / "sleep-04.yaml").read_bytes() == screening
+    code, _, err = run(capsys, "refs", "import", str(NBIB), "--review", "foot-massage",
+                       "--root", root)
+    assert code == 2 and "--review and --claim go together" in err

@@ -106,7 +106,7 @@ def test_migrating_the_shipped_review_keeps_every_judgement(repo_copy):
         assert claim.schema_version == 2
     assert set(after.load_profiles()) == set(report.profiles)
     assert {s.id for s in after.protocol.profiles} >= set(report.profiles)
-    assert check(settings, ["foot-massage"]) == []
+    assert [p for p in check(settings, ["foot-massage"]) if p.severity == "error"] == []
     digest = _digest(repo_copy)
     migrate_review(open_review("foot-massage", settings=settings))
     assert _digest(repo_copy) == digest  # a second run changes nothing

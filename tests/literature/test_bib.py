@@ -67,10 +67,14 @@ def test_big_library_counts():
     assert (e.doi, e.pmid, e.year) == ("10.1186/1556-276x-8-320", "23849302", 2013)
     assert bf.find(pmid="23849302") is e
     assert bf.find(doi="10.1186/1556-276X-8-320".lower()) is e
-    assert bf.find(title="The fabrication of white light emitting diodes using the "
-                   "n-ZnO/NiO/p-GaN heterojunction with enhanced luminescence", year=2013) is e
-    assert bf.find(title="The fabrication of white light emitting diodes using the "
-                   "n-ZnO/NiO/p-GaN heterojunction with enhanced luminescence", year=2014) is None
+    title = ("The fabrication of white light emitting diodes using the "
+             "n-ZnO/NiO/p-GaN heterojunction with enhanced luminescence")
+    assert bf.find(title=title, year=2013, author="Abbasi") is e
+    assert bf.find(title=title, year=2014, author="Abbasi") is None
+    # title + year alone never match; nor does another first author, or another PMID
+    assert bf.find(title=title, year=2013) is None
+    assert bf.find(title=title, year=2013, author="Smith") is None
+    assert bf.find(title=title, year=2013, author="Abbasi", pmid="1") is None
 
 
 @pytest.mark.parametrize("name,line", [

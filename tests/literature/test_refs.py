@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewtools.errors import BibError, IdentifierError, InputError, OfflineError
+from reviewtools.errors import BibError, ConflictError, IdentifierError, InputError, OfflineError
 from reviewtools.literature import refs, sources
-from reviewtools.literature.bib import BibFile, decode_value, normalise_title, parse_bib
+from reviewtools.literature.bib import BibFile, normalise_title, parse_bib, unescape_tex
 from reviewtools.literature.identifiers import Identifier
 from reviewtools.literature.refs import (
     BibRecord,
@@ -477,7 +477,7 @@ def test_europepmc_fixture_records_upsert(tmp_path):
 
 # ---- property: whatever the values, upsert writes what parses back -----------------------------
 
-_value = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\\"),
+_value = st.text(st.characters(blacklist_categories=("Cs", "Cc")),
                  min_size=1, max_size=60).filter(lambda s: normalise_title(s))
 _name = st.text(st.characters(whitelist_categories=("Lu", "Ll", "Lo", "Zs", "Pd")),
                 min_size=1, max_size=20).filter(str.strip)
@@ -497,8 +497,8 @@ def test_upsert_round_trips_any_values(title, new_title, journal, surname, pmid)
         [added] = upsert(bib, [rec], verified_source="pubmed", date=DAY)
         assert bib.read_bytes().startswith(head)
         fields = BibFile.load(bib).by_key[added.key].fields
-        assert decode_value(fields["title"]) == " ".join(title.split())
-        assert decode_value(fields["journal"]) == " ".join(journal.split())
+        assert unescape_tex(fields["title"]) == " ".join(title.split())
+        assert unescape_tex(fields["journal"]) == " ".join(journal.split())
         assert fields["pmid"] == str(pmid)
         # an update with a new title (same PMID) changes only that entry
         upsert(bib, [dataclasses.replace(rec, title=new_title)], verified_source="pubmed",
@@ -506,7 +506,7 @@ def test_upsert_round_trips_any_values(title, new_title, journal, surname, pmid)
         bf = BibFile.load(bib)
         assert len(bf.entries) == 2 and bib.read_bytes().startswith(head)
         want = new_title if normalise_title(new_title) != normalise_title(title) else title
-        assert decode_value(bf.by_key[added.key].fields["title"]) == " ".join(want.split())
+        assert unescape_tex(bf.by_key[added.key].fields["title"]) == " ".join(want.split())
         assert bf.by_key["other"].fields["journal"] == "Journal X"
 
 
@@ -525,3 +525,98 @@ def test_identifier_gained_in_a_batch_matches_later_works(rct, tmp_path):
     assert len(bf.entries) == 1 and bf.entries[0].pmid == rct.pmid
     # an existing, more informative retraction mark is kept
     assert bf.entries[0].fields["retracted"] == "2020-01-01, notice"
+
+
+# ---- data loss: different works never merge; TeX from services is inert -------------------------
+# (written before the fix; both failed on 8c5cde5: the second "Editorial" overwrote the first)
+
+
+def _editorial(author: str, doi: str = "", pmid: str = "") -> BibRecord:
+    return BibRecord(title="Editorial", authors=[author], year=2020, journal=f"J {author}",
+                     doi=doi, pmid=pmid)
+
+
+def test_refs_add_of_two_editorials_keeps_both(tmp_path):
+    bib = tmp_path / "references.bib"
+    first = {"title": "Editorial", "authors": ["Smith, A"], "year": 2020, "journal": "J One",
+             "doi": "10.1000/ed.1"}
+    second = {**first, "authors": ["Jones, B"], "journal": "J Two", "doi": "10.1000/ed.2"}
+    a = add_verified_record(bib, first, "https://doi.org/10.1000/ed.1", date=DAY)
+    b = add_verified_record(bib, second, "https://doi.org/10.1000/ed.2", date=DAY)
+    assert (a.action, b.action) == ("added", "added") and a.key != b.key
+    bf = BibFile.load(bib)
+    assert bf.by_key[a.key].fields["doi"] == "10.1000/ed.1"
+    assert bf.by_key[a.key].fields["author"] == "Smith, A"
+    assert bf.by_key[a.key].fields["journal"] == "J One"
+    assert bf.by_key[b.key].fields["doi"] == "10.1000/ed.2"
+
+
+def test_cite_of_two_pmids_titled_editorial_keeps_both(tmp_path):
+    bib = tmp_path / "references.bib"
+    one = Work(title="Editorial", authors=["Smith, A"], year=2020, pmid="32294727",
+               journal="J One", source="pubmed")
+    two = Work(title="Editorial", authors=["Smith, A"], year=2020, pmid="11748933",
+               journal="J Two", source="pubmed")
+    upsert(bib, [one], verified_source=None, date=DAY)
+    changes = upsert(bib, [two], verified_source=None, date=DAY)
+    assert [c.action for c in changes] == ["added"]
+    assert sorted(e.pmid for e in BibFile.load(bib).entries) == ["11748933", "32294727"]
+
+
+def test_title_and_year_alone_never_merge(tmp_path):
+    bib = tmp_path / "references.bib"
+    [first] = upsert(bib, [_editorial("Smith, A")], verified_source="pubmed", date=DAY)
+    changes = upsert(bib, [_editorial("Jones, B")], verified_source="pubmed", date=DAY)
+    assert changes[0].action == "added" and len(BibFile.load(bib).entries) == 2
+    # same title, year and first author, no identifiers: the same work
+    again = upsert(bib, [dataclasses.replace(_editorial("Smith, Anne"), journal="J Smith, A")],
+                   verified_source="pubmed", date=DAY)
+    assert (again[0].key, again[0].action) == (first.key, "unchanged")
+
+
+def test_latex_in_a_fetched_title_is_written_inert(tmp_path):
+    bib = tmp_path / "references.bib"
+    work = Work(title=r"Foot care \input{/etc/hostname} and 100% of $x_1$ {\bf cases}",
+                authors=["O'Brien, {\\relax} T"], year=2020, pmid="1", source="pubmed")
+    [change] = upsert(bib, [work], verified_source=None, date=DAY)
+    raw = bib.read_text(encoding="utf-8")
+    assert "\\input{" not in raw and "{\\bf" not in raw and "{\\relax}" not in raw
+    assert "\\textbackslash{}input\\{/etc/hostname\\}" in raw
+    fields = BibFile.load(bib).by_key[change.key].fields
+    assert unescape_tex(fields["title"]) == work.title
+
+
+@given(st.text(max_size=80))
+def test_escape_tex_round_trips_and_leaves_no_command(text):
+    from reviewtools.literature.bib import escape_tex
+    escaped = escape_tex(text)
+    assert unescape_tex(escaped) == text
+    assert parse_bib("@article{k, title = {" + escaped.replace("\n", " ") + "}}\n").entries
+
+
+def test_refs_add_over_a_different_verified_record_is_refused(tmp_path):
+    bib = tmp_path / "references.bib"
+    record = {"title": "Editorial", "authors": ["Smith, A"], "year": 2020, "journal": "J One",
+              "doi": "10.1000/ed.1"}
+    add_verified_record(bib, record, "https://doi.org/10.1000/ed.1", date=DAY)
+    before = bib.read_bytes()
+    changed = {**record, "journal": "J Other", "pages": "1-2"}
+    with pytest.raises(ConflictError, match=r"journal 'J One' -> 'J Other'"):
+        add_verified_record(bib, changed, "https://doi.org/10.1000/ed.1", date=DAY)
+    assert bib.read_bytes() == before
+    change = add_verified_record(bib, changed, "https://doi.org/10.1000/ed.1", date=DAY,
+                                 replace=True)
+    fields = BibFile.load(bib).by_key[change.key].fields
+    assert fields["journal"] == "J Other" and fields["pages"] == "1--2"
+    assert fields["history"] == f"{DAY} replaced: journal was {{J One}}"
+
+
+def test_an_identifier_shared_with_a_conflicting_entry_is_refused(tmp_path):
+    bib = tmp_path / "references.bib"
+    upsert(bib, [BibRecord(title="A", authors=["Smith, A"], year=2020, doi="10.1000/a",
+                           pmid="1")], verified_source="pubmed", date=DAY)
+    before = bib.read_bytes()
+    with pytest.raises(BibError, match="other identifiers differ"):
+        upsert(bib, [BibRecord(title="A", authors=["Smith, A"], year=2020, doi="10.1000/a",
+                               pmid="2")], verified_source="pubmed", date=DAY)
+    assert bib.read_bytes() == before
