@@ -6,10 +6,10 @@ a heading on its own line) dropped, whitespace collapsed. Nothing else is forgiv
 changed word, number or sign is a mismatch. A quote may skip text with an ellipsis
 (``...``); its parts must then appear in order.
 
->>> quote_in("effects. CONCLUSIONS: Foot massage \\u2013 helped",
-...          "effects.\\nConclusions\\nFoot massage - helped")
+>>> quote_in("effects. CONCLUSIONS: Yoga \\u2013 helped",
+...          "effects.\\nConclusions\\nYoga - helped")
 True
->>> quote_in("Foot massage hindered", "Foot massage helped")
+>>> quote_in("Yoga hindered", "Yoga helped")
 False
 """
 

@@ -9,9 +9,9 @@ Claims name the profiles their wording asserts; a claim's certainty comes from t
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from reviewtools.model.protocol import ID_RE
 from reviewtools.model.records import (
@@ -29,10 +29,19 @@ EffectDirection = Literal["favours intervention", "no difference", "favours comp
                           "mixed"]
 
 
+def _bib_key(value: str) -> str:
+    if not KEY_RE.match(value):
+        raise ValueError("must be a references.bib key (letters, digits, _:.-)")
+    return value
+
+
+BibKey = Annotated[str, AfterValidator(_bib_key)]
+
+
 class ProfileEntry(Record):
     """One study's result for the profile's outcome and comparison, as the study reported it."""
 
-    study: str
+    study: BibKey
     outcome: str = Field(min_length=1)  # the outcome as the study measured it
     direction: EffectDirection
     n: int | None = Field(default=None, ge=1)  # participants analysed; None = not reported
@@ -48,18 +57,12 @@ class ProfileEntry(Record):
     by: str
     at: str
 
-    @field_validator("study")
-    @classmethod
-    def _key(cls, v: str) -> str:
-        if not KEY_RE.match(v):
-            raise ValueError("must be a references.bib key")
-        return v
 
 
 class Refused(Record):
     """An entry left out of the profile's body of evidence, and why (never silently)."""
 
-    study: str
+    study: BibKey
     reason: str = Field(min_length=1)
 
 

@@ -16,9 +16,9 @@ the vocabulary of study appraisals.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from reviewtools.model.records import SLUG_RE, HistoryEntry, Record
 
@@ -45,6 +45,9 @@ def _id(value: str) -> str:
     return value
 
 
+ProtocolId = Annotated[str, AfterValidator(_id)]  # population, comparator, outcome, profile ids
+
+
 class RelatedIntervention(Record):
     """An intervention a reviewer may meet in the literature, and how it relates."""
 
@@ -64,25 +67,15 @@ class Intervention(Record):
 
 
 class Population(Record):
-    id: str
+    id: ProtocolId
     description: str = Field(min_length=1)
-
-    @field_validator("id")
-    @classmethod
-    def _check_id(cls, v: str) -> str:
-        return _id(v)
 
 
 class Comparator(Record):
-    id: str
+    id: ProtocolId
     kind: ComparatorKind
     description: str = ""
     terms: list[str] = []  # words that name this control in study records (for migration)
-
-    @field_validator("id")
-    @classmethod
-    def _check_id(cls, v: str) -> str:
-        return _id(v)
 
 
 class MinimalImportantDifference(Record):
@@ -94,7 +87,7 @@ class MinimalImportantDifference(Record):
 class Outcome(Record):
     """An outcome the review rates, with its direction and its importance (GRADE)."""
 
-    id: str
+    id: ProtocolId
     name: str = Field(min_length=1)
     importance: Importance
     direction: Direction
@@ -102,25 +95,15 @@ class Outcome(Record):
     mid: MinimalImportantDifference | None = None
     no_mid_reason: str = ""
 
-    @field_validator("id")
-    @classmethod
-    def _check_id(cls, v: str) -> str:
-        return _id(v)
-
 
 class ProfileSpec(Record):
     """One body of evidence GRADE rates: an outcome for a comparison (population, time frame)."""
 
-    id: str
+    id: ProtocolId
     outcome: str  # an outcome id of this protocol
     comparator: str  # a comparator id of this protocol
     population: str = ""  # a population id ('' = all the protocol's populations)
     time_frame: str = ""
-
-    @field_validator("id")
-    @classmethod
-    def _check_id(cls, v: str) -> str:
-        return _id(v)
 
 
 class ConceptBlock(Record):
