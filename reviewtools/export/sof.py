@@ -33,6 +33,8 @@ def is_accepted(profile: Profile) -> bool:
 def _participants(profile: Profile) -> str:
     r = profile.rating
     studies = f"{r.studies} stud{'y' if r.studies == 1 else 'ies'}"
+    if r.participants is None and not r.participants_known:
+        return f"not reported ({studies})"
     if r.participants is None:
         return f"at least {r.participants_known:,} ({studies}; n not reported for some)"
     return f"{r.participants:,} ({studies})"
@@ -109,7 +111,8 @@ def _cell(value: object) -> str:
 
 
 def sof_markdown(rows: Sequence[Mapping[str, object]], escape,  # noqa: ANN001
-                 forests: Mapping[str, str] | None = None) -> list[str]:
+                 forests: Mapping[str, str] | None = None,
+                 lights: Mapping[str, str] | None = None) -> list[str]:
     """The SoF table as a Pandoc pipe table with its footnotes and forest plots, or nothing
     without rows."""
     if not rows:
@@ -129,4 +132,7 @@ def sof_markdown(rows: Sequence[Mapping[str, object]], escape,  # noqa: ANN001
         if forests and row["profile"] in forests:
             lines += [f"![Forest plot: {escape(row['outcome'])}, {escape(row['comparison'])}.]"
                       f"({forests[row['profile']]}){{width=100%}}", ""]
+        for path in (lights or {}).get(row["profile"], "").split():
+            lines += [f"![Risk of bias of the studies: {escape(row['outcome'])}, "
+                      f"{escape(row['comparison'])}.]({path}){{width=100%}}", ""]
     return lines

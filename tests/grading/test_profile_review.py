@@ -129,6 +129,14 @@ def test_a_rob2_assessment_decides_the_risk_of_bias_domain(profiled):
     assert rating.downgrades.risk_of_bias.levels == 1
     assert "judged with rob2" in rating.proposals["risk_of_bias"].reason
     assert (profiled.settings.evidence_dir / "rob" / "trial2020a.yaml").is_file()
+    out = profiled.settings.root / "out"
+    export_review(profiled, ["md", "csv"], out_dir=out)
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert f"figures/rob-{PID}-rob2.png" in md
+    svg = (out / "figures" / f"rob-{PID}-rob2.svg").read_text(encoding="utf-8")
+    assert "trial2020a" in svg and "trial2021b" in svg
+    sof_csv = (out / "sof.csv").read_text(encoding="utf-8")
+    assert sof_csv.startswith("profile,outcome,") and PID in sof_csv
 
 
 def test_check_reports_a_risk_of_bias_overall_that_does_not_follow_its_answers(profiled):

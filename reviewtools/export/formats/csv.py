@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from reviewtools.export.formats.markdown import drop_controls
+from reviewtools.export.sof import SOF_COLUMNS
 
 if TYPE_CHECKING:
     from reviewtools.export.context import ExportContext
@@ -72,10 +73,10 @@ def rows(ctx: ExportContext) -> list[dict[str, object]]:
     return out
 
 
-def to_csv(records: list[dict[str, object]]) -> str:
+def to_csv(records: list[dict[str, object]], columns: list[str] | None = None) -> str:
     """CSV text (RFC 4180 quoting, ``\\n`` line ends) with every cell neutralised."""
     buf = io.StringIO()
-    writer = _csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n",
+    writer = _csv.DictWriter(buf, fieldnames=columns or COLUMNS, lineterminator="\n",
                              quoting=_csv.QUOTE_MINIMAL)
     writer.writeheader()
     for record in records:
@@ -86,5 +87,10 @@ def to_csv(records: list[dict[str, object]]) -> str:
 
 
 def write(ctx: ExportContext) -> list[Path]:
-    """claims.csv: one row per claim (dropped claims left out)."""
-    return [ctx.write_text("claims.csv", to_csv(rows(ctx)))]
+    """claims.csv: one row per claim (dropped claims left out); sof.csv: the summary of
+    findings, one row per published evidence profile (when there is one)."""
+    paths = [ctx.write_text("claims.csv", to_csv(rows(ctx)))]
+    if ctx.sof_rows:
+        paths.append(ctx.write_text("sof.csv", to_csv([dict(r) for r in ctx.sof_rows],
+                                                      SOF_COLUMNS)))
+    return paths

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from reviewtools.export.context import ExportContext, claim_anchor
 from reviewtools.export.figures import figures_for, safe_name, written_paths
-from reviewtools.export.forests import write_forests
+from reviewtools.export.forests import write_forests, write_traffic_lights
 from reviewtools.export.prisma import write_prisma
 from reviewtools.export.sof import sof_markdown
 from reviewtools.grading.rules import display
@@ -369,7 +369,7 @@ def render(ctx: ExportContext, *, figures: dict[str, Path] | None = None) -> str
                   "of its evidence, coloured by verdict.](figures/evidence-map.png)"
                   "{#fig-evidence-map width=100%}", ""]
     lines += overstated_block(ctx)
-    lines += sof_markdown(ctx.sof_rows, escape, write_forests(ctx))
+    lines += sof_markdown(ctx.sof_rows, escape, write_forests(ctx), write_traffic_lights(ctx))
     for group in ctx.sections:
         lines += [f"## {escape(group.heading)} {{#section-{safe_name(group.slug)}}}", ""]
         if group.slug in figures:
