@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -93,8 +93,12 @@ def stamp(source: str, day: str | None = None) -> str:
     if not source:
         raise InputError("a verification source is required (service name or page URL)")
     day = day or datetime.now(UTC).date().isoformat()
-    if not _DATE_RE.match(day):
-        raise InputError(f"verification date {day!r} is not YYYY-MM-DD")
+    try:
+        valid = bool(_DATE_RE.match(day)) and date.fromisoformat(day).isoformat() == day
+    except ValueError:
+        valid = False
+    if not valid:
+        raise InputError(f"verification date {day!r} is not a date (YYYY-MM-DD)")
     return f"{source}; {day}"
 
 

@@ -620,3 +620,11 @@ def test_an_identifier_shared_with_a_conflicting_entry_is_refused(tmp_path):
         upsert(bib, [BibRecord(title="A", authors=["Smith, A"], year=2020, doi="10.1000/a",
                                pmid="2")], verified_source="pubmed", date=DAY)
     assert bib.read_bytes() == before
+
+
+@pytest.mark.parametrize("day", ["2020-13-45", "2026-02-30", "2026-1-5"])
+def test_a_verification_date_that_is_no_date_is_refused(day):
+    from reviewtools.literature.refs import stamp
+    with pytest.raises(InputError, match="is not a date"):
+        stamp("https://pubmed.ncbi.nlm.nih.gov/1/", day)
+    assert stamp("pubmed", "2026-02-28") == "pubmed; 2026-02-28"
