@@ -22,7 +22,7 @@ from reviewtools.appraisal.studies import appraise as appraise_study
 from reviewtools.claims import edits
 from reviewtools.claims.detection import sections_of
 from reviewtools.claims.reconcile import ExtractReport, reconcile
-from reviewtools.errors import ClaimMismatchError, ConflictError, InputError, NotFoundError
+from reviewtools.errors import ClaimMismatchError, ConflictError, InputError
 from reviewtools.grading import judgements, migration
 from reviewtools.grading import profiles as profiles_stage
 from reviewtools.grading.migration import MigrationReport
@@ -43,6 +43,7 @@ from reviewtools.store.files import (
 )
 from reviewtools.store.folders import (
     ReviewFolder,
+    existing_review,
     list_reviews,
     load_studies,
     load_study,
@@ -66,10 +67,7 @@ def open_review(slug: str, *, root: str | Path | None = None,
                 settings: Settings | None = None) -> Review:
     """Open an existing review under ``<root>/evidence/<slug>``."""
     settings = settings or Settings.from_env(root=root)
-    path = review_dir(settings, slug)
-    if not (path / "review.yaml").is_file():
-        raise NotFoundError(f"no review '{slug}' under {settings.evidence_dir}",
-                            hint="run `reviewtools extract SOURCE --review SLUG` first")
+    existing_review(slug, settings)  # NotFoundError, with what to run, if there is none
     return Review(slug, settings)
 
 

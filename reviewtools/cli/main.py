@@ -60,21 +60,21 @@ def cmd_claims(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    from reviewtools.grading.tables import status_table
-    from reviewtools.review import Review, list_reviews, open_review
+    from reviewtools.grading.progress import STATUS_COLUMNS, status_rows, text_table
+    from reviewtools.store.folders import ReviewFolder, existing_review, list_reviews
     slugs = [args.review] if args.review else list_reviews(settings)
-    reviews = [open_review(s, settings=settings) if args.review else Review(s, settings)
+    reviews = [existing_review(s, settings) if args.review else ReviewFolder(s, settings)
                for s in slugs]
-    table = status_table(reviews)
-    print(table.to_string(index=False) if not table.empty else "no reviews")
+    rows = status_rows(reviews)
+    print(text_table(rows, STATUS_COLUMNS) if rows else "no reviews")
     return 0
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from reviewtools.grading.checks import check
-    from reviewtools.review import open_review
+    from reviewtools.store.folders import existing_review
     if args.review:
-        open_review(args.review, settings=settings)
+        existing_review(args.review, settings)
     problems = check(settings, [args.review] if args.review else None)
     for p in problems:
         print(p)

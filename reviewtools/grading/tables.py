@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from reviewtools.grading.progress import STATUS_COLUMNS, status_rows
 from reviewtools.grading.rules import display
 from reviewtools.model.records import VERDICT_LABEL
 from reviewtools.store.folders import ReviewFolder, load_studies
@@ -13,22 +14,7 @@ from reviewtools.store.folders import ReviewFolder, load_studies
 
 def status_table(reviews: Sequence[ReviewFolder]) -> pd.DataFrame:
     """Progress per section: claims, reviewed, graded, disputed, to do."""
-    rows = []
-    for review in reviews:
-        by_section: dict[str, dict[str, int]] = {}
-        for c in review.load_claims(include_dropped=False):
-            row = by_section.setdefault(c.section, {"claims": 0, "reviewed": 0, "graded": 0,
-                                                    "disputed": 0, "to-do": 0})
-            row["claims"] += 1
-            row["reviewed"] += c.status == "reviewed"
-            row["graded"] += c.grade is not None or (c.verdict is not None)
-            row["disputed"] += c.status == "disputed"
-            row["to-do"] += c.status == "to-do"
-        order = [s.slug for s in review.meta.sections]
-        for section in sorted(by_section, key=lambda s: order.index(s) if s in order else 99):
-            rows.append({"review": review.slug, "section": section, **by_section[section]})
-    return pd.DataFrame(rows, columns=["review", "section", "claims", "reviewed", "graded",
-                                       "disputed", "to-do"])
+    return pd.DataFrame(status_rows(reviews), columns=STATUS_COLUMNS)
 
 
 def links_table(review: ReviewFolder) -> pd.DataFrame:

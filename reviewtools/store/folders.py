@@ -55,6 +55,15 @@ def list_reviews(settings: Settings) -> list[str]:
                   if p.name not in RESERVED_SLUGS and (p / "review.yaml").is_file())
 
 
+def existing_review(slug: str, settings: Settings) -> ReviewFolder:
+    """The folder of review ``slug``; :class:`NotFoundError` if it has no review.yaml."""
+    folder = ReviewFolder(slug, settings)
+    if not (folder.path / "review.yaml").is_file():
+        raise NotFoundError(f"no review '{slug}' under {settings.evidence_dir}",
+                            hint="run `reviewtools new SOURCE --review SLUG ...` first")
+    return folder
+
+
 class ReviewFolder:
     """One review on disk: its metadata, snapshot and claim files (read, and saved one by one)."""
 

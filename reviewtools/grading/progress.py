@@ -1,0 +1,43 @@
+"""Review progress per section: how many claims are reviewed, graded, disputed, to do.
+
+Plain rows (no pandas), so ``reviewtools status`` answers quickly; the notebook table
+(:func:`reviewtools.grading.tables.status_table`) is built from the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reviewtools.store.folders import ReviewFolder
+
+STATUS_COLUMNS = ["review", "section", "claims", "reviewed", "graded", "disputed", "to-do"]
+
+
+def status_rows(reviews: Sequence[ReviewFolder]) -> list[dict[str, object]]:
+    """One row per review and section, in the article's section order."""
+    rows: list[dict[str, object]] = []
+    for review in reviews:
+        by_section: dict[str, dict[str, int]] = {}
+        for c in review.load_claims(include_dropped=False):
+            row = by_section.setdefault(c.section, {"claims": 0, "reviewed": 0, "graded": 0,
+                                                    "disputed": 0, "to-do": 0})
+            row["claims"] += 1
+            row["reviewed"] += c.status == "reviewed"
+            row["graded"] += c.grade is not None or (c.verdict is not None)
+            row["disputed"] += c.status == "disputed"
+            row["to-do"] += c.status == "to-do"
+        order = [s.slug for s in review.meta.sections]
+        for section in sorted(by_section, key=lambda s: order.index(s) if s in order else 99):
+            rows.append({"review": review.slug, "section": section, **by_section[section]})
+    return rows
+
+
+def text_table(rows: Sequence[dict[str, object]], columns: Sequence[str]) -> str:
+    """Rows as right-aligned text columns (the layout pandas' ``to_string`` prints)."""
+    cells = [[str(c) for c in columns]] + [["" if r.get(c) is None else str(r[c])
+                                             for c in columns] for r in rows]
+    numeric = [all(isinstance(r.get(c), int) for r in rows) for c in columns]
+    widths = [max(len(row[i]) for row in cells) + numeric[i]  # pandas pads numbers by one
+              for i in range(len(columns))]
+    return "\n".join(" ".join(v.rjust(w) for v, w in zip(row, widths, strict=True))
+                     for row in cells)
