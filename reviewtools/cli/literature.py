@@ -25,20 +25,17 @@ def _err(message: str) -> None:
 
 
 def _show(df: pd.DataFrame, fmt: str, columns: list[str] | None = None,
-          widths: dict[str, int] | None = None) -> None:
+          widths: dict[str, int] | None = None, *, wide: bool = False) -> None:
     if fmt == "json":
         print(json.dumps(df.to_dict(orient="records"), indent=2, ensure_ascii=False,
                          default=str))
     elif fmt == "csv":
         from reviewtools.export.formats.csv import neutralise_frame
         sys.stdout.write(neutralise_frame(df).to_csv(index=False))
-    elif df.empty:
-        print("(none)")
     else:
-        view = df[columns or list(df.columns)].copy()
-        for col, width in (widths or {}).items():
-            view[col] = view[col].astype(str).str.slice(0, width)
-        print(view.to_string(index=False))
+        from reviewtools.grading.progress import listing
+        print(listing(df.to_dict(orient="records"), columns or list(df.columns),
+                      widths=widths, wide=wide))
 
 
 # ---- handlers --------------------------------------------------------------------------------
@@ -177,8 +174,8 @@ def cmd_refs_abstract(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_refs_list(args: argparse.Namespace, settings: Settings) -> int:
     from reviewtools.literature.refs import list_refs
     _show(list_refs(settings.bib_path), args.format,
-          ["key", "author", "year", "title", "doi", "pmid", "verified", "retracted"],
-          {"title": 60})
+          ["key", "author", "year", "doi", "pmid", "retracted", "verified", "title"],
+          {"title": 60, "author": 30, "verified": 40}, wide=getattr(args, "wide", False))
     return 0
 
 
@@ -189,7 +186,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     df = search_candidates(review, args.claim, sources=args.source or None,
                            limit=args.limit, settings=settings, query=args.query)
     _show(df, args.format, ["id", "year", "design", "in_bib", "decision", "title"],
-          {"title": 70})
+          {"title": 70}, wide=getattr(args, "wide", False))
     return 0
 
 

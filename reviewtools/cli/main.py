@@ -51,11 +51,10 @@ def cmd_claims(args: argparse.Namespace, settings: Settings) -> int:
         from reviewtools.export.formats.csv import neutralise_frame
         sys.stdout.write(neutralise_frame(df).to_csv(index=False))
     else:
+        from reviewtools.grading.progress import listing
         cols = ["id", "status", "verdict", "certainty", "flags", "text"]
-        view = df[cols].copy()
-        view["text"] = view["text"].str.slice(0, 70)
-        view["flags"] = view["flags"].map(",".join)
-        print(view.to_string(index=False))
+        print(listing(df.to_dict(orient="records"), cols, widths={"text": 70},
+                      wide=getattr(args, "wide", False)))
     return 0
 
 
@@ -117,6 +116,8 @@ def common_parent(*, nested: bool = False) -> argparse.ArgumentParser:
                         "(default: $REVIEWTOOLS_REVIEWER or $USER)")
     common.add_argument("--offline", action="store_true", **keep, help="never use the "
                         "network; serve from the cache or fail (also REVIEWTOOLS_OFFLINE=1)")
+    common.add_argument("--wide", action="store_true", **keep, help="tables: show long "
+                        "cells whole instead of cutting them with an ellipsis")
     return common
 
 

@@ -41,3 +41,33 @@ def text_table(rows: Sequence[dict[str, object]], columns: Sequence[str]) -> str
               for i in range(len(columns))]
     return "\n".join(" ".join(v.rjust(w) for v, w in zip(row, widths, strict=True))
                      for row in cells)
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis when it is longer."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:max(width - 1, 0)].rstrip() + "…"
+
+
+def cell(value: object) -> str:
+    """A table cell: missing values (None, NaN, empty lists) are an empty cell, always."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, list | tuple | set):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def listing(rows: Sequence[dict[str, object]], columns: Sequence[str], *,
+            widths: dict[str, int] | None = None, wide: bool = False) -> str:
+    """Rows for the terminal: long cells cut with an ellipsis (unless ``wide``), missing
+    values empty, the last column left-aligned so text reads naturally."""
+    shown = [{c: cell(r.get(c)) if wide or c not in (widths or {})
+              else shorten(cell(r.get(c)), (widths or {})[c]) for c in columns} for r in rows]
+    if not shown:
+        return "(none)"
+    *head, last = columns
+    body = text_table(shown, head).splitlines() if head else ["" for _ in range(len(shown) + 1)]
+    tails = [last, *(r[last] for r in shown)]
+    return "\n".join(f"{b}  {x}".rstrip() if head else x for b, x in zip(body, tails,
+                                                                      strict=True))

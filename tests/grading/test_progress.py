@@ -24,3 +24,16 @@ def test_status_rows_count_claims_per_section(review):
     assert [r["section"] for r in rows][:2] == ["intro", "circulation"]
     assert sum(r["claims"] for r in rows) == len(review.load_claims(include_dropped=False))
     assert all(r["to-do"] == r["claims"] for r in rows)  # nothing judged yet
+
+
+def test_listings_cut_long_cells_with_an_ellipsis_and_keep_missing_values_empty():
+    from reviewtools.grading.progress import listing
+    rows = [{"id": "a-01", "verdict": None, "flags": ["hedged", "vague"], "text": "x" * 100},
+            {"id": "a-02", "verdict": float("nan"), "flags": [], "text": "short"}]
+    out = listing(rows, ["id", "verdict", "flags", "text"], widths={"text": 20})
+    lines = out.splitlines()
+    assert lines[1].endswith("x" * 19 + "…") and "None" not in out and "nan" not in out
+    assert "hedged,vague" in lines[1] and lines[2].endswith("short")
+    wide = listing(rows, ["id", "verdict", "flags", "text"], widths={"text": 20}, wide=True)
+    assert "x" * 100 in wide and "…" not in wide
+    assert listing([], ["id"]) == "(none)"
