@@ -19,6 +19,7 @@ from reviewtools.http.session import Reply, get_json, parse_each, session_state
 from reviewtools.literature.identifiers import parse_identifiers
 from reviewtools.literature.sources import crossref, europepmc, fetch_works, openalex, pubmed
 from reviewtools.literature.works import Work
+from reviewtools.settings import Settings
 from tests.literature.sources import (
     CROSSREF,
     EPMC,
@@ -263,3 +264,61 @@ def test_json_of_any_wrong_shape_is_a_network_error(server, env, body):
     with pytest.raises(NetworkError):
         crossref.work(PLOS, settings=settings, session=session)
     assert crossref.work(PLOS, settings=settings, session=session).doi == PLOS
+
+
+# -- no network at all --------------------------------------------------------------------------
+
+def _closed_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_refused_connection_is_no_network_at_once_not_a_retry_storm(tmp_path):
+    """One failed connection means no network: no backoff, one line naming --offline."""
+    url = f"http://127.0.0.1:{_closed_port()}"
+    settings = Settings.from_env(root=tmp_path, cache_dir=tmp_path / "cache", retries=5,
+                                 backoff=1.0, crossref_url=url, pubmed_url=url,
+                                 europepmc_url=url, openalex_url=url)
+    session, clock = session_for(settings)
+    with pytest.raises(NetworkError) as info:
+        crossref.work(PLOS, settings=settings, session=session)
+    message = str(info.value)
+    assert message.count("\n") == 0 and "no network: cannot reach 127.0.0.1" in message
+    assert "--offline" in message
+    assert clock.sleeps == []  # no retries, no waiting
+
+
+def test_cite_and_search_without_a_network_say_so_in_one_line(tmp_path, capsys, monkeypatch):
+    from reviewtools.cli.main import main
+    from tests.conftest import ARTICLE
+    url = f"http://127.0.0.1:{_closed_port()}"
+    for name in ("PUBMED", "EUROPEPMC", "CROSSREF", "OPENALEX"):
+        monkeypatch.setenv(f"REVIEWTOOLS_{name}_URL", url)
+    assert main(["cite", "pmid:28731372", "--root", str(tmp_path)]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no network" in err[0], err
+    main(["new", str(ARTICLE), "--review", "fm", "--intervention", "yoga", "--root",
+          str(tmp_path)])
+    capsys.readouterr()
+    assert main(["search", "intro-01", "--review", "fm", "--root", str(tmp_path)]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no network" in err[0], err
+
+
+def test_refs_verify_without_a_network_is_one_message_not_a_problem_per_entry(tmp_path,
+                                                                              capsys,
+                                                                              monkeypatch):
+    from reviewtools.cli.main import main
+    from tests.conftest import TEST_BIB
+    url = f"http://127.0.0.1:{_closed_port()}"
+    for name in ("PUBMED", "EUROPEPMC", "CROSSREF", "OPENALEX"):
+        monkeypatch.setenv(f"REVIEWTOOLS_{name}_URL", url)
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "references.bib").write_text(TEST_BIB, encoding="utf-8")
+    assert main(["refs", "verify", "--root", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and "no network" in err[0] and "3 identifier(s)" in err[0], err
+    assert captured.out == ""

@@ -51,6 +51,12 @@ def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
         _err(f"{len(bad)} bad identifier(s); references.bib was not changed")
         return 2
     works, failures = sources.fetch_works(ids, settings=settings)
+    offline = [reason for _, reason in failures if "no network" in str(reason)]
+    if failures and len(offline) == len(failures):  # one cause: say it once
+        first = str(offline[0])
+        _err(f"{first[first.index('no network'):]}; {len(failures)} identifier(s) not "
+             "fetched, references.bib was not changed")
+        return 2
     if failures:
         for ident, reason in failures:
             _err(f"{ident}: {reason}")

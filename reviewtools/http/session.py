@@ -30,6 +30,7 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 import requests_cache
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from reviewtools import __version__
@@ -344,6 +345,11 @@ def fetch(session: requests.Session, url: str, params: Mapping[str, Any] | None 
                                f"{read:g} s read)"), None
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
                 requests.exceptions.ContentDecodingError) as exc:
+            if unreachable(exc):  # refused or unresolvable: no network, retrying cannot help
+                raise NetworkError(f"no network: cannot reach {urlsplit(url).netloc} "
+                                   f"({unreachable(exc)})", url=shown,
+                                   hint="use --offline to work from the cache, or try again "
+                                   "when connected") from None
             problem, status = f"dropped the connection ({type(exc).__name__})", None
         except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
                 requests.exceptions.InvalidSchema) as exc:
@@ -380,6 +386,17 @@ def fetch(session: requests.Session, url: str, params: Mapping[str, Any] | None 
     raise NetworkError(f"{service} {problem}; gave up after {attempt + 1} attempt(s) "
                        f"and {waited:g} s of waiting", url=shown, status=status,
                        hint="the service may be down or rate-limiting; try again later")
+
+
+def unreachable(exc: Exception) -> str:
+    """Why a connection could not even be opened ('' if it was opened, then dropped)."""
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # urllib3 MaxRetryError -> its cause
+    if isinstance(reason, urllib3.exceptions.NameResolutionError):
+        return "the name does not resolve"
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+        return "connection refused or no route"
+    return ""
 
 
 def resolve(settings: Settings | None, session: requests.Session | None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from reviewtools.errors import IdentifierError
+from reviewtools.errors import IdentifierError, NetworkError
 from reviewtools.literature.bib import (
     BibEntry,
     BibFile,
@@ -143,6 +143,11 @@ def verify(bib_path: Path | str, *, settings: Settings | None = None) -> list[Mi
     if not wanted:
         return problems
     works, failures = sources.fetch_works(list(wanted.values()), settings=settings)
+    offline = [str(r) for _, r in failures if "no network" in str(r)]
+    if not works and failures and len(offline) == len(failures):
+        raise NetworkError(offline[0][offline[0].index("no network"):].split(" (use")[0]
+                           + f"; none of the {len(wanted)} identifier(s) could be checked",
+                           hint="connect and run again; nothing was changed")
     index = _work_index(works)
     failed = {str(ident).lower(): reason for ident, reason in failures}
     for entry, ids in per_entry:
