@@ -295,10 +295,11 @@ class Review(ReviewFolder):
         from reviewtools.export.sof import is_accepted, sof_table  # pandas on first use
         profiles = self.load_profiles()
         if proposals:  # show the migration's proposals too, marked as such
-            profiles = {pid if p.rating is None or is_accepted(p) else f"{pid} (proposal)":
-                        p if p.rating is None or is_accepted(p) else p.model_copy(
-                update={"rating": p.rating.model_copy(update={"by": "proposal"})})
-                for pid, p in profiles.items()}
+            for pid, p in list(profiles.items()):
+                if p.rating is not None and not is_accepted(p):
+                    del profiles[pid]
+                    profiles[f"{pid} (proposal)"] = p.model_copy(update={
+                        "rating": p.rating.model_copy(update={"by": "proposal"})})
         studies = {e.study: load_study(e.study, self.settings) for p in profiles.values()
                    for e in p.entries}
         return sof_table(profiles, studies, self.protocol)

@@ -9,11 +9,11 @@ is written when a command fails.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import sys
 from typing import TYPE_CHECKING
 
+from reviewtools.cli.common import nested_options
 from reviewtools.settings import Settings
 
 if TYPE_CHECKING:
@@ -242,18 +242,6 @@ def cmd_prisma(args: argparse.Namespace, settings: Settings) -> int:
 
 # ---- registration ----------------------------------------------------------------------------
 
-def _after_group(common: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """The common options for a group's actions, with defaults that never override a value
-    given before the action (``refs --root X verify`` and ``refs verify --root X`` agree)."""
-    leaf = argparse.ArgumentParser(add_help=False)
-    for action in common._actions:
-        if not isinstance(action, argparse._HelpAction):
-            clone = copy.copy(action)
-            clone.default = argparse.SUPPRESS
-            leaf._add_action(clone)
-    return leaf
-
-
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the literature sub-commands to the ``reviewtools`` parser."""
     p = sub.add_parser("cite", parents=[common], help="add or update references by DOI/PMID",
@@ -271,7 +259,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        help="verify, add by hand, or list references.bib entries",
                        description="Manage references.bib.")
     actions = p.add_subparsers(dest="refs_action", required=True, metavar="ACTION")
-    leaf = _after_group(common)
+    leaf = nested_options(common)
     a = actions.add_parser("verify", parents=[leaf], help="re-fetch every entry and report "
                            "mismatches (exit 1 on problems)",
                            description="Re-fetch every entry by DOI/PMID; report title, "

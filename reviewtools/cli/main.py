@@ -19,6 +19,7 @@ from reviewtools import __version__
 from reviewtools.cli import export as export_commands
 from reviewtools.cli import literature as literature_commands
 from reviewtools.cli import new as new_commands
+from reviewtools.cli.common import common_parent, nested_options
 from reviewtools.errors import ReviewToolsError, StorageError
 from reviewtools.settings import Settings
 
@@ -101,26 +102,6 @@ def cmd_edit(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def common_parent(*, nested: bool = False) -> argparse.ArgumentParser:
-    """Options every sub-command takes; pass as ``parents=[common_parent()]``.
-
-    ``nested=True`` is for the actions of a command that takes the options itself
-    (``claim --root DIR SLUG split ...`` and ``claim SLUG split --root DIR ...`` both
-    work): their defaults are suppressed so they do not overwrite a value given earlier.
-    """
-    common = argparse.ArgumentParser(add_help=False)
-    keep = {"default": argparse.SUPPRESS} if nested else {}
-    common.add_argument("--root", **({"default": "."} | keep), help="repository root holding "
-                        "evidence/ and references.bib (default: current directory)")
-    common.add_argument("--reviewer", **keep, help="your name, recorded with every judgement "
-                        "(default: $REVIEWTOOLS_REVIEWER or $USER)")
-    common.add_argument("--offline", action="store_true", **keep, help="never use the "
-                        "network; serve from the cache or fail (also REVIEWTOOLS_OFFLINE=1)")
-    common.add_argument("--wide", action="store_true", **keep, help="tables: show long "
-                        "cells whole instead of cutting them with an ellipsis")
-    return common
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewtools", description=(
         "Review the claims of an uncited article: extract claims, find and appraise studies, "
@@ -164,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("claim", parents=[common], help="split, merge, drop or add claims",
                        description="Edit the claim list of a review by hand.")
     p.add_argument("review", metavar="SLUG")
-    nested = common_parent(nested=True)
+    nested = nested_options(common)
     actions = p.add_subparsers(dest="action", required=True)
     a = actions.add_parser("split", parents=[nested],
                            help="split a claim into parts (each a substring)")

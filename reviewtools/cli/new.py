@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reviewtools.cli.literature import _after_group
+from reviewtools.cli.common import nested_options
 from reviewtools.settings import Settings
 
 
@@ -100,7 +100,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        description="Write a draft protocol for an existing review, or show "
                        "the protocol (validated).")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    leaf = _after_group(common)
+    leaf = nested_options(common)
     a = actions.add_parser("init", parents=[leaf],
                            help="write a draft protocol (kept if one exists)")
     a.add_argument("review", metavar="SLUG")

@@ -6,17 +6,22 @@ An :class:`ExportContext` is built once per export run; writers in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, TypeVar
 
 from reviewtools.errors import ExportError, StorageError, UnsafePathError
 from reviewtools.export.sof import sof_rows
+from reviewtools.model.profiles import Profile
 from reviewtools.model.protocol import Protocol
 from reviewtools.model.records import Claim, Study, is_future, timestamp_value
 from reviewtools.store.cache import load_many
 from reviewtools.store.files import atomic_write_bytes, storage_error
 from reviewtools.store.folders import ReviewFolder, load_study, study_path
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -47,6 +52,7 @@ class ExportContext:
     base_url: str | None = None
     intervention: str | None = None
     figure_paths: dict[str, Path] | None = field(default=None, repr=False)
+    drawn: dict[str, Any] = field(default_factory=dict, repr=False)
     confine: Path | None = None  # every file must land inside this folder (None: anywhere)
 
     def prepare(self) -> None:
@@ -73,14 +79,33 @@ class ExportContext:
         return self.review.protocol_or_none()
 
     @cached_property
+    def profiles(self) -> dict[str, Profile]:
+        """The review's evidence profiles (none without a protocol)."""
+        return self.review.load_profiles() if self.protocol is not None else {}
+
+    @cached_property
+    def profile_studies(self) -> dict[str, Study]:
+        """The appraisals of every study in a profile (cited or not)."""
+        keys = {e.study for p in self.profiles.values() for e in p.entries}
+        return {k: self.studies.get(k) or load_study(k, self.review.settings) for k in keys}
+
+    @cached_property
     def sof_rows(self) -> list[dict[str, object]]:
         """Summary-of-findings rows for the review's rated profiles (none without)."""
         if self.protocol is None:
             return []
-        profiles = self.review.load_profiles()
-        keys = {e.study for p in profiles.values() for e in p.entries}
-        studies = {k: self.studies.get(k) or load_study(k, self.review.settings) for k in keys}
-        return sof_rows(profiles, studies, self.protocol)
+        return sof_rows(self.profiles, self.profile_studies, self.protocol)
+
+    def published_profiles(self) -> list[Profile]:
+        """The profiles the summary publishes (the rows of :attr:`sof_rows`), in that order."""
+        return [self.profiles[row["profile"]] for row in self.sof_rows]
+
+    def once(self, name: str, make: Callable[[], T]) -> T:
+        """``make()`` the first time ``name`` is asked for in this export run, then its result
+        (a figure written for the Markdown is not drawn again for HTML and DOCX)."""
+        if name not in self.drawn:
+            self.drawn[name] = make()
+        return self.drawn[name]
 
     @cached_property
     def claims(self) -> list[Claim]:

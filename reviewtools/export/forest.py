@@ -13,13 +13,14 @@ and measure (GRADE rates one outcome for one comparison).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import get_args
 
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
 from reviewtools.export.plotting import FigureError, style
 from reviewtools.grading.pooling import PooledResult, one_comparison, study_interval
-from reviewtools.model.evidence import MEASURE_LABEL, RATIO_MEASURES, OutcomeResult
+from reviewtools.model.evidence import MEASURE_LABEL, RATIO_MEASURES, Measure, OutcomeResult
 
 STUDY_COLOUR = "#0072B2"  # Okabe-Ito blue
 POOLED_COLOUR = "#D55E00"  # Okabe-Ito vermillion
@@ -98,7 +99,7 @@ def forest_figure(results: Sequence[OutcomeResult], *, pooled: PooledResult | No
 def profile_results(profile, studies_kept) -> list[OutcomeResult]:  # noqa: ANN001
     """The numeric results of a profile's counted entries, as forest-plot rows (one measure)."""
     rows = [e for e in studies_kept if e.value is not None and e.ci_low is not None
-            and e.ci_high is not None and e.measure in ("MD", "SMD", "RR", "OR", "HR", "RD")]
+            and e.ci_high is not None and e.measure in get_args(Measure)]
     measures = {e.measure for e in rows}
     if len(measures) != 1:
         return []

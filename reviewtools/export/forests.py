@@ -13,43 +13,41 @@ from reviewtools.export.plotting import render
 from reviewtools.export.robvis import traffic_light_figure
 from reviewtools.grading.pooling import pool
 from reviewtools.grading.profiles import body
-from reviewtools.store.folders import load_study
 
 
 def write_forests(ctx: ExportContext) -> dict[str, str]:
-    """Write a forest plot per published profile with numeric results; profile -> PNG path."""
+    """Write a forest plot per published profile with numeric results, once per export run;
+    profile -> PNG path."""
+    return ctx.once("forests", lambda: _forests(ctx))
+
+
+def _forests(ctx: ExportContext) -> dict[str, str]:
     out: dict[str, str] = {}
-    if ctx.protocol is None or not ctx.sof_rows:
-        return out
-    published = {row["profile"] for row in ctx.sof_rows}
-    for pid, profile in ctx.review.load_profiles().items():
-        if pid not in published:
-            continue
-        studies = {e.study: ctx.studies.get(e.study) or load_study(e.study, ctx.review.settings)
-                   for e in profile.entries}
-        kept, _ = body(profile, studies)
+    for profile in ctx.published_profiles():
+        kept, _ = body(profile, ctx.profile_studies)
         results = profile_results(profile, kept)
         if not results:
             continue
         pooled = pool(results) if len(results) > 1 else None
-        fig = forest_figure(results, pooled=pooled, title=pid)
+        fig = forest_figure(results, pooled=pooled, title=profile.id)
         for fmt in ("png", "svg"):
-            ctx.write_bytes(f"figures/forest-{pid}.{fmt}", render(fig, fmt))
-        out[pid] = f"figures/forest-{pid}.png"
+            ctx.write_bytes(f"figures/forest-{profile.id}.{fmt}", render(fig, fmt))
+        out[profile.id] = f"figures/forest-{profile.id}.png"
     return out
 
 
 def write_traffic_lights(ctx: ExportContext) -> dict[str, str]:
     """A robvis-style traffic-light figure per published profile and tool, for the studies
-    assessed with a risk-of-bias tool; profile -> [PNG paths] joined by spaces."""
+    assessed with a risk-of-bias tool, once per export run; profile -> PNG paths joined by
+    spaces."""
+    return ctx.once("traffic lights", lambda: _traffic_lights(ctx))
+
+
+def _traffic_lights(ctx: ExportContext) -> dict[str, str]:
     out: dict[str, str] = {}
-    if ctx.protocol is None or not ctx.sof_rows:
-        return out
-    assessed = load_assessments(ctx.review.settings)
-    published = {row["profile"] for row in ctx.sof_rows}
-    for pid, profile in ctx.review.load_profiles().items():
-        if pid not in published:
-            continue
+    published = ctx.published_profiles()
+    assessed = load_assessments(ctx.review.settings) if published else {}
+    for profile in published:
         by_tool: dict[str, list] = {}
         for e in profile.entries:
             file = assessed.get(e.study)
@@ -58,10 +56,10 @@ def write_traffic_lights(ctx: ExportContext) -> dict[str, str]:
                     by_tool.setdefault(a.tool, []).append(a)
         paths = []
         for tool, items in sorted(by_tool.items()):
-            fig = traffic_light_figure(items, title=f"{pid}: {tool}")
+            fig = traffic_light_figure(items, title=f"{profile.id}: {tool}")
             for fmt in ("png", "svg"):
-                ctx.write_bytes(f"figures/rob-{pid}-{tool}.{fmt}", render(fig, fmt))
-            paths.append(f"figures/rob-{pid}-{tool}.png")
+                ctx.write_bytes(f"figures/rob-{profile.id}-{tool}.{fmt}", render(fig, fmt))
+            paths.append(f"figures/rob-{profile.id}-{tool}.png")
         if paths:
-            out[pid] = " ".join(paths)
+            out[profile.id] = " ".join(paths)
     return out

@@ -80,7 +80,12 @@ def prisma_figure(counts: Mapping[str, Any], *, title: str = "") -> Figure:
 
 
 def write_prisma(ctx: ExportContext) -> str | None:
-    """Write figures/prisma.{png,svg} when the review has screening records; the PNG path."""
+    """Write figures/prisma.{png,svg} when the review has screening records (once per export
+    run); the PNG path."""
+    return ctx.once("prisma", lambda: _prisma(ctx))
+
+
+def _prisma(ctx: ExportContext) -> str | None:
     counts = prisma_counts(ctx.review)
     if not counts["screened"] and not counts["identified"]:
         return None

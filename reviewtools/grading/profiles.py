@@ -187,7 +187,10 @@ def indirectness(kept: Sequence[ProfileEntry], studies: Mapping[str, Study],
             levels = 2
             reasons.append(f"no study tested {protocol.direct_phrase()}")
     if lab:
-        levels = min(2, max(levels, 1) + (1 if levels and len(lab) == len(kept) else 0))
+        if not levels:
+            levels = 1
+        elif len(lab) == len(kept):  # not the intervention, and only in the laboratory
+            levels = 2
         reasons.append(f"laboratory or surrogate setting ({', '.join(lab)})")
     return DomainProposal(levels=levels, reason="; ".join(reasons) or
                           f"the studies tested {protocol.intervention.name} (or the same "
@@ -230,7 +233,10 @@ def _ci_judgement(e: ProfileEntry, outcome: Outcome) -> DomainProposal | None:
         low - null) > 0 else f"{ci} excludes an important effect ({mid})")
 
 
-def imprecision(kept: Sequence[ProfileEntry], outcome: Outcome) -> DomainProposal:
+def imprecision(kept: Sequence[ProfileEntry], outcome: Outcome,
+                pooled: ProfileEntry | None = None) -> DomainProposal:
+    """Size against the OIS from the counted studies; the confidence interval of the pooled
+    estimate (``pooled``, or a review's) where there is one, else of each study."""
     total, known, unknown = participants(kept)
     if unknown:
         size = DomainProposal(levels=1, reason=f"participants not reported for {unknown} of "
@@ -245,8 +251,8 @@ def imprecision(kept: Sequence[ProfileEntry], outcome: Outcome) -> DomainProposa
     else:
         size = DomainProposal(levels=0, reason=f"{total} participants meet the optimal "
                               f"information size (~{OIS_CONTINUOUS})")
-    pooled = [e for e in kept if e.studies_pooled or studies_is_review(e)]
-    cis = [j for e in (pooled or kept) if (j := _ci_judgement(e, outcome)) is not None]
+    pools = [pooled] if pooled else [e for e in kept if e.studies_pooled is not None]
+    cis = [j for e in (pools or kept) if (j := _ci_judgement(e, outcome)) is not None]
     widest = max(cis, key=lambda j: j.levels) if cis else None
     if widest is None:
         return size.model_copy(update={"reason": size.reason + "; no confidence interval "
@@ -254,10 +260,6 @@ def imprecision(kept: Sequence[ProfileEntry], outcome: Outcome) -> DomainProposa
                                        "difference"})
     levels = min(2, max(size.levels, widest.levels))
     return DomainProposal(levels=levels, reason=f"{widest.reason}; {size.reason}")
-
-
-def studies_is_review(e: ProfileEntry) -> bool:
-    return e.studies_pooled is not None
 
 
 def publication_bias(kept: Sequence[ProfileEntry]) -> DomainProposal:
@@ -308,12 +310,16 @@ def pooled_entry(profile: Profile, kept: Sequence[ProfileEntry]) -> tuple[Profil
 
 
 def propose(kept: Sequence[ProfileEntry], studies: Mapping[str, Study], protocol: Protocol,
-            outcome: Outcome, randomised: bool,
-            tools: Mapping[str, RobFile] | None = None) -> dict[str, DomainProposal]:
+            outcome: Outcome, randomised: bool, tools: Mapping[str, RobFile] | None = None,
+            pooled: ProfileEntry | None = None) -> dict[str, DomainProposal]:
+    """Every domain's proposal; a pooled estimate decides imprecision, and heterogeneity
+    when its I² is considerable."""
+    heterogeneous = pooled is not None and pooled.i2 is not None and pooled.i2 > 75
     out = {"risk_of_bias": risk_of_bias(kept, studies, tools),
-           "inconsistency": inconsistency(kept),
+           "inconsistency": inconsistency([pooled] if heterogeneous else kept),
            "indirectness": indirectness(kept, studies, protocol),
-           "imprecision": imprecision(kept, outcome), "publication_bias": publication_bias(kept)}
+           "imprecision": imprecision(kept, outcome, pooled),
+           "publication_bias": publication_bias(kept)}
     if not randomised:
         out["large_effect"] = large_effect(kept)
     return out
@@ -351,12 +357,7 @@ def rate(profile: Profile, studies: Mapping[str, Study], protocol: Protocol, *, 
     start, start_reason = start_for(kept, studies)
     outcome = protocol.outcome(profile.outcome)
     pooled, pooled_note = pooled_entry(profile, kept)
-    proposals = propose(kept, studies, protocol, outcome, start == "high", tools)
-    if pooled is not None:  # the pooled CI and I² decide imprecision and heterogeneity
-        with_pooled = [*kept, pooled]
-        proposals["imprecision"] = imprecision(with_pooled, outcome)
-        if pooled.i2 is not None and pooled.i2 > 75:
-            proposals["inconsistency"] = inconsistency([pooled])
+    proposals = propose(kept, studies, protocol, outcome, start == "high", tools, pooled)
     down = Downgrades(**_decide(proposals, downgrades or {}, DOWNGRADE_DOMAINS))
     if start == "high" and any(v for v, _ in (upgrades or {}).values()):
         raise GradingError("rating up applies to non-randomised evidence only (GRADE)")

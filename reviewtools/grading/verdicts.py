@@ -77,9 +77,9 @@ def claim_verdict(profiles: Sequence[Profile], studies: dict[str, Study], protoc
         return None, "uncertain", "no rated profile yet"
     parts = []
     for p in rated:
-        kept, _ = body(p, studies)
-        verdict = profile_verdict(direction_of(kept), p.rating.certainty)
-        parts.append((p.id, verdict, p.rating.certainty, direction_of(kept)))
+        direction = direction_of(body(p, studies)[0])
+        parts.append((p.id, profile_verdict(direction, p.rating.certainty), p.rating.certainty,
+                      direction))
     certainty = claim_certainty(rated, protocol)
     reason = "; ".join(f"{pid}: {d}, {c} certainty -> {v}" for pid, v, c, d in parts)
     return certainty, combine([v for _, v, _, _ in parts]), reason

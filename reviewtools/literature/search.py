@@ -318,18 +318,17 @@ def prisma_counts(review: ReviewFolder, claim_id: str | None = None) -> dict[str
     """
     if claim_id is not None:
         review.claim(claim_id)
-        counts = _claim_counts(load_screening(review, claim_id))
-        counts["exclusion_reasons"] = dict(counts["exclusion_reasons"].most_common())
-        return counts
+        return _review_counts([load_screening(review, claim_id)])
     folder = review.path / "screening"
     claims = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
     return _review_counts([load_screening(review, cid) for cid in claims])
 
 
 def _review_counts(screenings: Sequence[Screening]) -> dict[str, Any]:
-    """Counts for the whole review, each record counted once however many claims it was
-    screened for: included if any claim included it, excluded only if every claim that
-    decided it excluded it (its reason from the latest such decision)."""
+    """Counts for the claims of ``screenings``, each record counted once however many claims
+    it was screened for (one claim's counts are the same rule on one screening): included
+    if any claim included it, excluded only if every claim that decided it excluded it (its
+    reason from the latest such decision)."""
     found: list[str] = []
     decided: dict[str, list[ScreeningDecision]] = {}
     for screening in screenings:
@@ -355,29 +354,6 @@ def _review_counts(screenings: Sequence[Screening]) -> dict[str, Any]:
         "other_sources": len(other),
         "exclusion_reasons": dict(Counter(d.reason for d in final.values()
                                           if d.decision == "exclude").most_common()),
-    }
-
-
-def _claim_counts(screening: Screening) -> dict[str, Any]:
-    latest: dict[tuple[str, str], SearchRun] = {}
-    for run in screening.searches:
-        latest[(run.query, run.source)] = run
-    found = [i for run in latest.values() for i in run.ids]
-    unique = set(found)
-    decided = _latest(screening.decisions)
-    other = set(decided) - unique
-    values = Counter(d.decision for d in decided.values())
-    return {
-        "identified": len(found) + len(other),
-        "duplicates_removed": len(found) - len(unique),
-        "screened": len(decided),
-        "excluded": values["exclude"],
-        "included": values["include"],
-        "maybe": values["maybe"],
-        "not_screened": len(unique - set(decided)),
-        "other_sources": len(other),
-        "exclusion_reasons": Counter(d.reason for d in decided.values()
-                                     if d.decision == "exclude"),
     }
 
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from reviewtools.model.records import KEY_RE, SCHEMA_VERSION, HistoryEntry, Record
+from reviewtools.model.records import SCHEMA_VERSION, BibKey, HistoryEntry, Record
 
 _URL = re.compile(r"^https?://[^\s/]+\S*\Z")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
@@ -23,7 +23,7 @@ class Abstract(Record):
     """The abstract of one study, with where and when it was seen."""
 
     schema_version: int = SCHEMA_VERSION
-    key: str
+    key: BibKey
     revision: int = Field(default=1, ge=1)
     kind: Literal["abstract", "excerpt"] = "abstract"
     text: str = Field(min_length=1)
@@ -36,13 +36,6 @@ class Abstract(Record):
     seen: str
     by: str = ""
     history: list[HistoryEntry] = Field(default_factory=list)
-
-    @field_validator("key")
-    @classmethod
-    def _key(cls, v: str) -> str:
-        if not KEY_RE.match(v):
-            raise ValueError("must be a references.bib key (letters, digits, _:.-)")
-        return v
 
     @field_validator("page")
     @classmethod

@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from reviewtools.model.records import KEY_RE
+from reviewtools.model.records import BibKey
 
 Measure = Literal["MD", "SMD", "RR", "OR", "HR", "RD"]
 MEASURE_LABEL: dict[str, str] = {
@@ -87,7 +87,7 @@ class OutcomeResult(EvidenceRecord):
     outcomes, so a standardised mean difference can be computed.
     """
 
-    study: str
+    study: BibKey
     outcome: str = Field(min_length=1)
     comparison: str = Field(min_length=1)
     timepoint: str = ""
@@ -106,13 +106,6 @@ class OutcomeResult(EvidenceRecord):
     mean_control: float | None = None
     sd_control: float | None = Field(default=None, gt=0)
     source: str = ""
-
-    @field_validator("study")
-    @classmethod
-    def _key(cls, v: str) -> str:
-        if not KEY_RE.match(v):
-            raise ValueError("must be a references.bib key (letters, digits, _:.-)")
-        return v
 
     @model_validator(mode="after")
     def _consistent(self) -> OutcomeResult:

@@ -9,13 +9,13 @@ Claims name the profiles their wording asserts; a claim's certainty comes from t
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import Field, field_validator
 
 from reviewtools.model.protocol import ID_RE
 from reviewtools.model.records import (
-    KEY_RE,
+    BibKey,
     Certainty,
     Downgrades,
     HistoryEntry,
@@ -27,15 +27,6 @@ PROFILE_VERSION = 1
 PROPOSED_BY = "reviewtools migrate"  # a rating by this name is a proposal awaiting a reviewer
 EffectDirection = Literal["favours intervention", "no difference", "favours comparator",
                           "mixed"]
-
-
-def _bib_key(value: str) -> str:
-    if not KEY_RE.match(value):
-        raise ValueError("must be a references.bib key (letters, digits, _:.-)")
-    return value
-
-
-BibKey = Annotated[str, AfterValidator(_bib_key)]
 
 
 class ProfileEntry(Record):

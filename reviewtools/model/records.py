@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = 2  # 2: claims name evidence profiles; studies list what a review pooled
 
@@ -23,6 +23,15 @@ SHA256_RE = re.compile(r"^[0-9a-f]{64}\Z")
 TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
                           r"(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
 KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]{0,80}\Z")
+
+
+def _bib_key(value: str) -> str:
+    if not KEY_RE.match(value):
+        raise ValueError("must be a references.bib key (letters, digits, _:.-)")
+    return value
+
+
+BibKey = Annotated[str, AfterValidator(_bib_key)]  # a references.bib key
 
 Certainty = Literal["high", "moderate", "low", "very low"]
 CERTAINTY_ORDER: tuple[str, ...] = ("very low", "low", "moderate", "high")
@@ -125,7 +134,7 @@ class HistoryEntry(Record):
 class Link(Record):
     """One claim-study link: which study, which way it points, and the quote that shows it."""
 
-    key: str
+    key: BibKey
     stance: Stance
     outcome: str
     directness: Directness
@@ -133,13 +142,6 @@ class Link(Record):
     note: str = ""
     by: str
     at: str
-
-    @field_validator("key")
-    @classmethod
-    def _key(cls, v: str) -> str:
-        if not KEY_RE.match(v):
-            raise ValueError("must be a references.bib key (letters, digits, _:.-)")
-        return v
 
     @field_validator("at")
     @classmethod
@@ -324,7 +326,7 @@ class Study(Record):
     """``evidence/studies/<key>.yaml``: the appraisal of one study, shared by all claims."""
 
     schema_version: int = SCHEMA_VERSION
-    key: str
+    key: BibKey
     revision: int = Field(default=1, ge=1)
     design: Design
     review_of: list[Design] = []
@@ -348,13 +350,6 @@ class Study(Record):
     @classmethod
     def _when(cls, v: str) -> str:
         return check_timestamp(v)
-
-    @field_validator("key")
-    @classmethod
-    def _key(cls, v: str) -> str:
-        if not KEY_RE.match(v):
-            raise ValueError("must be a references.bib key (letters, digits, _:.-)")
-        return v
 
 
 class ScreeningDecision(Record):

@@ -134,7 +134,7 @@ class ReviewFolder:
         return self.path / "profiles"
 
     def profile_path(self, profile_id: str) -> Path:
-        return self.profiles_dir / f"{check_claim_id_like(profile_id)}.yaml"
+        return self.profiles_dir / f"{check_profile_id(profile_id)}.yaml"
 
     def load_profiles(self) -> dict[str, Profile]:
         """Every evidence profile of the review, by id."""
@@ -149,7 +149,7 @@ class ReviewFolder:
         return save_record(self.claim_path(claim.id), claim, create=create)
 
 
-def check_claim_id_like(value: str) -> str:
+def check_profile_id(value: str) -> str:
     """A profile id: lower-case letters, digits and '-' (safe as a file name)."""
     if not isinstance(value, str) or not ID_RE.match(value):
         raise InputError(f"invalid profile id {value!r}: use lower-case letters, digits and '-'")

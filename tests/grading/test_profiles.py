@@ -218,3 +218,15 @@ def test_comparable_trials_no_review_pools_are_pooled_with_statsmodels_and_said_
     assert r.pooled.startswith(f"SMD -0.60 (95% CI {low:.2f} to {high:.2f}), I² 0%, 2 studies")
     assert "statsmodels" in r.pooled
     assert "(pooled)" in r.proposals["imprecision"].reason
+
+
+def test_a_pooled_estimate_does_not_count_its_participants_twice():
+    """Pooling two trials of 150 gives 300 participants, not 600: the optimal information
+    size is judged on the trials, the confidence interval on the pooled estimate."""
+    studies = {k: study(k, n=150) for k in ("a", "b")}
+    p = profile(entry("a", n=150, measure="SMD", value=-0.6, ci_low=-0.9, ci_high=-0.3),
+                entry("b", n=150, measure="SMD", value=-0.6, ci_low=-0.9, ci_high=-0.3))
+    r = rate(p, studies, PROTOCOL, by="ann")
+    assert r.pooled and r.participants == 300
+    assert "300 participants, below the optimal information size" in \
+        r.proposals["imprecision"].reason

@@ -18,12 +18,12 @@ from collections.abc import Mapping
 from datetime import date as Date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reviewtools.appraisal.rob.domains import AssessmentError, Evaluation
 from reviewtools.appraisal.rob.registry import tool_named
 from reviewtools.model.evidence import Answer, Decision
-from reviewtools.model.records import KEY_RE
+from reviewtools.model.records import BibKey
 
 
 def derive(data: Mapping[str, Any]) -> Evaluation:
@@ -51,7 +51,7 @@ class RobAssessment(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     tool: str
-    study: str
+    study: BibKey
     outcome: str = ""
     comparison: str = ""
     result: str = ""
@@ -81,13 +81,6 @@ class RobAssessment(BaseModel):
                                   f"({evaluation.overall_basis})")
         return {**data, "variant": variant_of(data), "evaluation": evaluation,
                 "overall": evaluation.overall}
-
-    @field_validator("study")
-    @classmethod
-    def _key(cls, v: str) -> str:
-        if not KEY_RE.match(v):
-            raise ValueError("must be a references.bib key (letters, digits, _:.-)")
-        return v
 
     @property
     def domain_ratings(self) -> dict[str, str]:
