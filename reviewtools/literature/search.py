@@ -22,10 +22,10 @@ from typing import Any
 
 import pandas as pd
 
-from reviewtools.errors import InputError
+from reviewtools.errors import InputError, NotFoundError
 from reviewtools.literature.bib import BibFile, ascii_fold, normalise_title
 from reviewtools.model.protocol import Protocol
-from reviewtools.model.records import Screening, ScreeningDecision, SearchRun, now
+from reviewtools.model.records import CLAIM_ID_RE, Screening, ScreeningDecision, SearchRun, now
 from reviewtools.settings import Settings
 from reviewtools.store.files import check_claim_id, load_record, save_record
 from reviewtools.store.folders import ReviewFolder
@@ -155,8 +155,27 @@ CANDIDATE_COLUMNS = ["id", "title", "year", "journal", "design", "abstract", "do
                      "pmcid", "sources", "in_bib", "decision"]
 
 
+def _is_question(review: ReviewFolder, target: str) -> bool:
+    """True when ``target`` names one of the protocol's questions (outcome x comparison)."""
+    return any(spec.id == target for spec in review.protocol.profiles)
+
+
 def screening_path(review: ReviewFolder, claim_id: str) -> Path:
-    return review.path / "screening" / f"{check_claim_id(claim_id)}.yaml"
+    """``screening/<claim or question id>.yaml``."""
+    name = claim_id if _is_question(review, claim_id) else check_claim_id(claim_id)
+    return review.path / "screening" / f"{name}.yaml"
+
+
+def screening_target(review: ReviewFolder, target: str) -> str:
+    """A claim id (checked as a decision on it) or a protocol question's id, screened as a
+    whole; anything else is a :class:`NotFoundError` naming both kinds."""
+    if isinstance(target, str) and _is_question(review, target):
+        return target
+    if isinstance(target, str) and not CLAIM_ID_RE.match(target):
+        known = ", ".join(spec.id for spec in review.protocol.profiles) or "none"
+        raise NotFoundError(f"{target!r} is neither a claim nor a question of the protocol "
+                            f"(questions: {known})")
+    return review.decide_on(target).id
 
 
 def load_screening(review: ReviewFolder, claim_id: str) -> Screening:
@@ -236,6 +255,23 @@ def search_candidates(review: ReviewFolder, claim_id: str, *,
     return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
 
 
+def log_search(review: ReviewFolder, target: str, query: str, source: str,
+               ids: Sequence[str], *, count: int | None = None,
+               date: str | None = None) -> Screening:
+    """Log a search run by hand for a claim or a protocol question: the query as typed,
+    the source searched (e.g. ``pages`` for stored public pages), the records it found
+    (identifiers, or ``ref:`` fingerprints for records without them) and when it ran.
+    ``count`` defaults to the number of ids (give it when hits were not all recorded)."""
+    target = screening_target(review, target)
+    query = " ".join((query or "").split())
+    if not query or not (source or "").strip():
+        raise InputError("a logged search needs its query and its source")
+    rids = [_normalise_record_id(i) for i in ids]
+    run = SearchRun(query=query, source=source.strip(), date=date or now(),
+                    count=len(rids) if count is None else count, ids=rids)
+    return _record_runs(review, target, [run])
+
+
 def _record_runs(review: ReviewFolder, claim_id: str, runs: list[SearchRun]) -> Screening:
     screening = load_screening(review, claim_id)
     new = []
@@ -287,7 +323,7 @@ def screen(review: ReviewFolder, claim_id: str, record_id: str, decision: str, r
     other reviewers' decisions are kept (dual screening). A record no recorded search
     found counts as identified from other sources.
     """
-    review.decide_on(claim_id)  # NotFoundError for an unknown claim; a bound notebook's check
+    claim_id = screening_target(review, claim_id)  # unknown -> NotFoundError
     if decision not in DECISIONS:
         raise InputError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
     reason = " ".join((reason or "").split())
@@ -317,7 +353,7 @@ def prisma_counts(review: ReviewFolder, claim_id: str | None = None) -> dict[str
     ``maybe`` by each record's latest decision; ``exclusion_reasons`` counts reasons.
     """
     if claim_id is not None:
-        review.claim(claim_id)
+        screening_target(review, claim_id)
         return _review_counts([load_screening(review, claim_id)])
     folder = review.path / "screening"
     claims = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []

@@ -261,3 +261,20 @@ def test_the_prisma_flow_diagram_draws_the_counts(review, fake_search):
 def test_prisma_counts_empty(review):
     assert prisma_counts(review)["identified"] == 0
     assert prisma_counts(review, "sleep-04")["screened"] == 0
+
+
+def test_a_protocol_question_is_screened_and_its_searches_logged(review):
+    """Screening per question (one outcome x comparison), as a protocol's searches are run."""
+    from reviewtools.literature.search import log_search
+    log_search(review, "pain-vs-sham", "sham reflexology pain", "pages",
+               ["pmid:17459741", "doi:10.1000/xyz"], date="2026-12-02T01:00:00Z")
+    screen(review, "pain-vs-sham", "pmid:17459741", "include", "", "ann", title="A trial")
+    screen(review, "pain-vs-sham", "doi:10.1000/xyz", "exclude", "wrong comparator", "ann")
+    counts = prisma_counts(review)
+    assert (counts["identified"], counts["screened"], counts["included"]) == (2, 2, 1)
+    assert prisma_counts(review, "pain-vs-sham") == counts
+    assert load_screening(review, "pain-vs-sham").searches[0].source == "pages"
+    with pytest.raises(NotFoundError):
+        screen(review, "pain-vs-nothing", "pmid:17459741", "include", "", "ann")
+    with pytest.raises(InputError, match="query"):
+        log_search(review, "pain-vs-sham", " ", "pages", [])
