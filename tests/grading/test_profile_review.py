@@ -104,7 +104,7 @@ def test_migrating_the_shipped_review_keeps_every_judgement(repo_copy):
         assert (claim.grade, claim.verdict) == (grade, verdict)
         assert claim.history[:len(history)] == history
         assert claim.schema_version == 2
-    assert set(after.load_profiles()) == set(report.profiles)
+    assert set(report.profiles) <= set(after.load_profiles())  # a migration deletes nothing
     assert {s.id for s in after.protocol.profiles} >= set(report.profiles)
     assert [p for p in check(settings, ["foot-massage"]) if p.severity == "error"] == []
     digest = _digest(repo_copy)
@@ -150,3 +150,22 @@ def test_check_reports_a_risk_of_bias_overall_that_does_not_follow_its_answers(p
     problems = [str(p) for p in check(profiled.settings, ["foot-massage"])]
     assert any(p.startswith("evidence/rob/trial2020a.yaml: cannot read") and
                "follow from the answers" in p for p in problems)
+
+
+def test_a_claim_may_name_a_question_no_study_answers_yet(profiled):
+    """A protocol question without a profile file is an empty body of evidence, not an
+    unknown profile; a name outside the protocol still is."""
+    spec = ProfileSpec(id="anxiety-vs-sham", outcome="anxiety", comparator="sham")
+    protocol = profiled.protocol
+    save_record(profiled.protocol_path,
+                protocol.model_copy(update={"profiles": [*protocol.profiles, spec]}))
+    review = open_review("foot-massage", settings=profiled.settings)
+    review.rate_profile(PID, by="ann")
+    review.map_claim("stress-01", [PID, "anxiety-vs-sham"], by="ann")
+    found = [p.message for p in check(review.settings) if p.claim == "stress-01"]
+    assert not any("unknown profile" in m for m in found), found
+    claim = review.claim("stress-01")
+    save_record(review.claim_path("stress-01"),
+                claim.model_copy(update={"profiles": [PID, "anxiety-vs-nothing"]}))
+    found = [p.message for p in check(review.settings) if p.claim == "stress-01"]
+    assert any("unknown profile(s): anxiety-vs-nothing" in m for m in found), found
