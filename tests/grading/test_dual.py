@@ -255,3 +255,16 @@ def test_an_assessment_filed_under_another_name_is_a_problem(ann_done):
     assert any("zed.yaml: holds ann's assessment" in p for p in _problems(ann_done))
     with pytest.raises(Exception, match="holds ann's assessment"):
         dual.load_assessments(ann_done, PID)
+
+
+def test_the_notebook_helper_lists_ones_own_and_hides_the_others(ann_done):
+    from reviewtools.notebook import my_assessments
+    bob = ann_done.as_reviewer("bob")
+    assert my_assessments(bob).set_index("profile").loc[PID, "status"] == "not opened"
+    bob.open_assessment(PID)
+    row = my_assessments(bob).set_index("profile").loc[PID]
+    assert row["status"] == "open" and row["certainty"] == "high"
+    assert row["others"].startswith("1 other reviewer(s), 1 submitted (hidden")
+    assert "very low" not in my_assessments(bob).to_string()
+    assert my_assessments(ann_done.as_reviewer("ann")).set_index("profile").loc[
+        PID, "certainty"] == "very low"
