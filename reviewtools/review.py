@@ -372,11 +372,7 @@ class Review(ReviewFolder):
         """Submitted assessments side by side; ``.attrs["pairs"]``: weighted kappa on
         certainty (linear, quadratic) and n per pair of reviewers, percent agreement per
         domain. Blind mode: only the profiles this reviewer has submitted."""
-        found = dual.load_all(self)
-        if self.blind:
-            found = {pid: a for pid, a in found.items()
-                     if not dual.blind_view(self.stored_profile(pid), a, self.reviewer).blinded}
-        return dual.agreement_of(found).table()
+        return dual.agreement(self, reviewer=self.reviewer if self.blind else None).table()
 
     def reconcile(self, profile_id: str, *, by: str | None = None, **kw: object) -> Profile:
         """Write the consensus of the submitted assessments into the profile's rating:

@@ -29,17 +29,19 @@ reach them.
 
 Usage (the :class:`~reviewtools.review.Review` facade)
 -------------------------------------------------------
->>> import reviewtools as rt                                             # doctest: +SKIP
->>> me = rt.open_review("sauna").as_reviewer("bob", blind=True)          # doctest: +SKIP
->>> me.open_assessment("pain-vs-sham", ai_assisted=True)                 # doctest: +SKIP
->>> me.assess("pain-vs-sham", downgrades={"imprecision": (2, "n = 60")},
-...           note="one small trial")                                    # doctest: +SKIP
->>> me.profile("pain-vs-sham").rating      # None while others' rating is hidden # doctest: +SKIP
->>> me.blind_view("pain-vs-sham").summary()   # '1 other reviewer(s), 1 submitted' # doctest: +SKIP
->>> me.submit_assessment("pain-vs-sham")                                 # doctest: +SKIP
->>> me.agreement()            # DataFrame; .attrs["pairs"]: kappa per pair # doctest: +SKIP
->>> me.reconcile("pain-vs-sham", certainty="low", note="agreed: -2 imprecision",
-...              downgrades={"imprecision": (2, "n = 60")})              # doctest: +SKIP
+(not run as doctests; ``rt.open_review(slug, reviewer="bob", blind=True)`` works too)
+
+>>> import reviewtools as rt
+>>> me = rt.open_review("sauna").as_reviewer("bob", blind=True)  # the reviewer's own view
+>>> me.open_assessment("pain-vs-sham", ai_assisted=True)   # pre-filled with the proposals
+>>> me.assess("pain-vs-sham", downgrades={"imprecision": (2, "60 participants")},
+...           note="one small trial")                      # domains: {name: (levels, reason)}
+>>> me.profile("pain-vs-sham").rating    # None while someone else's consensus is hidden
+>>> me.blind_view("pain-vs-sham").summary()   # '1 other reviewer(s), 1 submitted (hidden ...)'
+>>> me.submit_assessment("pain-vs-sham")      # frozen; me.reopen_assessment(pid, reason=...)
+>>> me.agreement()     # DataFrame side by side; .attrs["pairs"]: kappa (linear, quadratic), n
+>>> me.reconcile("pain-vs-sham", note="agreed on -2 imprecision after discussion",
+...              downgrades={"imprecision": (2, "60 participants")})  # -> profile.rating
 
 Library level (records in, records out): :func:`open_assessment`, :func:`change`,
 :func:`submit`, :func:`reopen`, :func:`blind_view`, :func:`agreement_of`,
@@ -380,15 +382,23 @@ def _share(flags: object) -> float:
     return round(100 * sum(values) / len(values), 1) if values else float("nan")
 
 
-def agreement(folder: ReviewFolder) -> Agreement:
-    """Agreement between the reviewers of ``folder``'s profiles (submitted assessments)."""
-    return agreement_of(load_all(folder))
+def agreement(folder: ReviewFolder, *, reviewer: str | None = None) -> Agreement:
+    """Agreement between the reviewers of ``folder``'s profiles (submitted assessments);
+    with ``reviewer``, only the profiles blinding lets them see (they have submitted)."""
+    found = load_all(folder)
+    if reviewer is not None:
+        found = {pid: a for pid, a in found.items()
+                 if a.get(reviewer) is not None and a[reviewer].submitted}
+    return agreement_of(found)
 
 
 def agreement_summary(folder: ReviewFolder) -> dict[str, object]:
     """kappa (linear), kappa_quadratic, n, reviewers, ai_assisted, pairs: read-only, for the
-    methods text of an export (no reviewer's certainty of any profile is in it)."""
-    return agreement(folder).summary()
+    methods text of an export (no reviewer's certainty of any profile is in it). A folder
+    opened blind (``folder.blind``, as ``folder.reviewer``) counts only what they may see."""
+    blind = getattr(folder, "blind", False)
+    return agreement(folder, reviewer=getattr(folder, "reviewer", None) if blind
+                     else None).summary()
 
 
 # ---- reconciliation ------------------------------------------------------------------------
@@ -450,6 +460,9 @@ def reconcile(profile: Profile, assessments: Mapping[str, Assessment],
         justification = note  # the resolution note justifies the consensus certainty
     rating = rate(bare, studies, protocol, by=by, certainty=certainty,
                   justification=justification, **kw)
+    if rating.certainty != done[0].certainty and not differ and not note.strip():
+        raise GradingError(f"the reviewers agreed on {done[0].certainty} for {profile.id}; "
+                           f"a consensus of {rating.certainty} needs a note saying why")
     names = [a.reviewer for a in done]
     rating = rating.model_copy(update={"reviewers": names, "reconciliation": note.strip()})
     new = with_rating(profile, rating)

@@ -237,6 +237,8 @@ def test_reconcile_refuses_one_submitted_and_an_open_reconciler(profiled):  # no
     with pytest.raises(ConflictError, match="submit it before reconciling"):
         profiled.as_reviewer("bob").reconcile(PID, note="x")
     profiled.as_reviewer("bob").submit_assessment(PID)
+    with pytest.raises(GradingError, match="needs a note saying why"):
+        ann.reconcile(PID, downgrades={"imprecision": (1, "wide")})
     agreed = ann.reconcile(PID)  # they agree: no note needed
     assert agreed.rating.certainty == "high" and agreed.rating.reviewers == ["ann", "bob"]
 
@@ -268,3 +270,11 @@ def test_the_notebook_helper_lists_ones_own_and_hides_the_others(ann_done):
     assert "very low" not in my_assessments(bob).to_string()
     assert my_assessments(ann_done.as_reviewer("ann")).set_index("profile").loc[
         PID, "certainty"] == "very low"
+
+
+def test_the_export_agreement_of_a_blinded_reviewer_counts_only_what_they_may_see(ann_done):
+    bob = _bob_submits(ann_done.as_reviewer("bob"))
+    assert ExportContext(bob, bob.settings.root / "x").agreement["n"] == 1
+    carol = ann_done.as_reviewer("carol", blind=True)
+    assert ExportContext(carol, carol.settings.root / "x").agreement["n"] == 0
+    assert ExportContext(ann_done, ann_done.settings.root / "x").agreement["n"] == 1
