@@ -22,12 +22,13 @@ from reviewtools.appraisal.studies import appraise as appraise_study
 from reviewtools.claims import edits
 from reviewtools.claims.detection import sections_of
 from reviewtools.claims.reconcile import ExtractReport, reconcile
-from reviewtools.errors import ClaimMismatchError, ConflictError, InputError
-from reviewtools.grading import judgements, migration
+from reviewtools.errors import ClaimMismatchError, ConflictError, InputError, NotFoundError
+from reviewtools.grading import dual, judgements, migration
 from reviewtools.grading import profiles as profiles_stage
 from reviewtools.grading.migration import MigrationReport
 from reviewtools.grading.verdicts import claim_verdict
 from reviewtools.literature import bib
+from reviewtools.model.assessments import Assessment
 from reviewtools.model.profiles import Profile, ProfileEntry
 from reviewtools.model.protocol import Protocol, draft_protocol
 from reviewtools.model.records import SCHEMA_VERSION, Claim, ReviewMeta, Section, Study, now
@@ -64,11 +65,13 @@ CLAIM_COLUMNS = ["id", "section", "text", "start", "end", "flags", "parent", "st
 
 
 def open_review(slug: str, *, root: str | Path | None = None,
-                settings: Settings | None = None) -> Review:
-    """Open an existing review under ``<root>/evidence/<slug>``."""
+                settings: Settings | None = None, reviewer: str | None = None,
+                blind: bool = False) -> Review:
+    """Open an existing review under ``<root>/evidence/<slug>`` (``blind``: as ``reviewer``,
+    seeing what dual review's blinding lets them see, :mod:`reviewtools.grading.dual`)."""
     settings = settings or Settings.from_env(root=root)
     existing_review(slug, settings)  # NotFoundError, with what to run, if there is none
-    return Review(slug, settings)
+    return Review(slug, settings, reviewer=reviewer, blind=blind)
 
 
 class Review(ReviewFolder):
@@ -82,9 +85,18 @@ class Review(ReviewFolder):
     does not list, is refused before anything is written.
     """
 
-    def __init__(self, slug: str, settings: Settings) -> None:
+    def __init__(self, slug: str, settings: Settings, *, reviewer: str | None = None,
+                 blind: bool = False) -> None:
         super().__init__(slug, settings)
         self.expected: dict[str, str] | None = None
+        self.reviewer = reviewer or settings.reviewer  # whose assessments (dual review)
+        self.blind = blind  # profile(), load_profiles(), sof() show what blinding allows
+
+    def as_reviewer(self, name: str, *, blind: bool = True) -> Review:
+        """This review as reviewer ``name`` sees it (blinded by default), same bindings."""
+        view = Review(self.slug, self.settings, reviewer=dual.check_reviewer(name), blind=blind)
+        view.expected = self.expected
+        return view
 
     def bind(self, claims: Mapping[str, str]) -> Review:
         """Declare the claims (id -> text) the calling notebook decides on; returns self.
@@ -228,12 +240,27 @@ class Review(ReviewFolder):
 
 
     # ---- evidence profiles (reviewtools.grading.profiles, .verdicts) ---------------------
-    def profile(self, profile_id: str) -> Profile:
-        """The profile ``profile_id`` (an empty one, from the protocol, if none is saved)."""
+    def stored_profile(self, profile_id: str) -> Profile:
+        """The profile ``profile_id`` as saved (an empty one, from the protocol, if none is)."""
         path = self.profile_path(profile_id)
         if path.is_file():
             return load_record(path, Profile)
         return profiles_stage.new_profile(self.protocol, profile_id)
+
+    def profile(self, profile_id: str) -> Profile:
+        """The profile ``profile_id``; in blind mode, what this reviewer may see of it."""
+        profile = self.stored_profile(profile_id)
+        return self._blinded(profile) if self.blind else profile
+
+    def load_profiles(self) -> dict[str, Profile]:
+        """Every evidence profile by id; in blind mode, what this reviewer may see of each."""
+        profiles = super().load_profiles()
+        if not self.blind:
+            return profiles
+        return {pid: self._blinded(p) for pid, p in profiles.items()}
+
+    def _blinded(self, profile: Profile) -> Profile:
+        return self.blind_view(profile.id, profile).profile
 
     def _save_profile(self, old: Profile, new: Profile) -> Profile:
         if new is old:
@@ -246,7 +273,7 @@ class Review(ReviewFolder):
         ``n`` (participants analysed; leave out when not reported), ``measure``, ``value``,
         ``ci_low``, ``ci_high``, ``i2``, ``studies_pooled``, ``result``, ``quote``."""
         load_study(key, self.settings)  # NotFoundError when it has not been appraised
-        old = self.profile(profile_id)
+        old = self.stored_profile(profile_id)
         entry = ProfileEntry(study=key, outcome=outcome, direction=direction, by=by, at=now(),
                              **result)
         return self._save_profile(old, profiles_stage.with_entry(old, entry, replace=replace))
@@ -254,7 +281,7 @@ class Review(ReviewFolder):
     def rate_profile(self, profile_id: str, *, by: str, **kw: object) -> Profile:
         """Rate a profile's certainty: ``downgrades``/``upgrades`` {domain: (levels, reason)}
         to change a proposal, ``certainty`` + ``justification`` to override the result."""
-        old = self.profile(profile_id)
+        old = self.stored_profile(profile_id)
         studies = {e.study: load_study(e.study, self.settings) for e in old.entries}
         rating = profiles_stage.rate(old, studies, self.protocol, by=by,
                                      tools=load_assessments(self.settings), **kw)
@@ -288,6 +315,73 @@ class Review(ReviewFolder):
         return claim_verdict(profiles, studies, self.protocol,
                              no_studies_found=claim.no_studies_found)
 
+    # ---- dual review, blinded (reviewtools.grading.dual) ---------------------------------
+    def _profile_inputs(self, profile: Profile) -> dict[str, object]:
+        return {"studies": {e.study: load_study(e.study, self.settings) for e in profile.entries},
+                "protocol": self.protocol, "tools": load_assessments(self.settings)}
+
+    def _own(self, profile_id: str) -> Assessment:
+        own = dual.load_assessment(self, profile_id, self.reviewer)
+        if own is None:
+            raise NotFoundError(f"{self.reviewer} has no assessment of {profile_id}",
+                                hint=f"open one: review.open_assessment('{profile_id}')")
+        return own
+
+    def _save_own(self, old: Assessment, new: Assessment) -> Assessment:
+        return old if new is old else dual.save_assessment(self, new)
+
+    def open_assessment(self, profile_id: str, *, ai_assisted: bool = False) -> Assessment:
+        """Open this reviewer's assessment of a profile, pre-filled with the library's
+        proposals (the same one if it is open or submitted already)."""
+        found = dual.load_assessment(self, profile_id, self.reviewer)
+        if found is not None:
+            return found
+        profile = self.stored_profile(profile_id)
+        new = dual.open_assessment(profile, **self._profile_inputs(profile),
+                                   reviewer=self.reviewer, ai_assisted=ai_assisted)
+        return dual.save_assessment(self, new, create=True)
+
+    def assessment(self, profile_id: str) -> Assessment:
+        """This reviewer's own assessment of a profile (NotFoundError if none is open)."""
+        return self._own(profile_id)
+
+    def assess(self, profile_id: str, **kw: object) -> Assessment:
+        """Change this reviewer's open assessment: ``downgrades``/``upgrades`` {domain:
+        (levels, reason)}, ``certainty`` + ``justification``, ``note``."""
+        old = self._own(profile_id)
+        profile = self.stored_profile(profile_id)
+        return self._save_own(old, dual.change(old, profile, **self._profile_inputs(profile),
+                                               **kw))
+
+    def submit_assessment(self, profile_id: str) -> Assessment:
+        """Submit (freeze) this reviewer's assessment; others' become visible to them."""
+        old = self._own(profile_id)
+        return self._save_own(old, dual.submit(old))
+
+    def reopen_assessment(self, profile_id: str, *, reason: str) -> Assessment:
+        """Open a submitted assessment again (logged with ``reason``)."""
+        old = self._own(profile_id)
+        return self._save_own(old, dual.reopen(old, reason=reason))
+
+    def blind_view(self, profile_id: str, profile: Profile | None = None) -> dual.BlindView:
+        """What this reviewer may see of a profile and of the others' assessments of it."""
+        profile = profile or self.stored_profile(profile_id)
+        return dual.blind_view(profile, dual.load_assessments(self, profile_id), self.reviewer)
+
+    def agreement(self) -> pd.DataFrame:
+        """Submitted assessments side by side; ``.attrs["pairs"]``: weighted kappa on
+        certainty (linear, quadratic) and n per pair of reviewers, percent agreement per
+        domain. Blind mode: only the profiles this reviewer has submitted."""
+        return dual.agreement(self, reviewer=self.reviewer if self.blind else None).table()
+
+    def reconcile(self, profile_id: str, *, by: str | None = None, **kw: object) -> Profile:
+        """Write the consensus of the submitted assessments into the profile's rating:
+        ``note`` (required when they disagreed), ``certainty``, ``downgrades``/``upgrades``
+        for what they disagreed on, ``by`` (default: this reviewer)."""
+        old = self.stored_profile(profile_id)
+        new = dual.reconcile(old, dual.load_assessments(self, profile_id),
+                             **self._profile_inputs(old), by=by or self.reviewer, **kw)
+        return self._save_profile(old, new)
 
     def sof(self, *, proposals: bool = False) -> pd.DataFrame:
         """The summary-of-findings table (rated profiles; ``proposals=True`` adds the

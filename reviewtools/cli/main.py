@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from reviewtools import __version__
+from reviewtools.cli import assess as assess_commands
 from reviewtools.cli import export as export_commands
 from reviewtools.cli import literature as literature_commands
 from reviewtools.cli import new as new_commands
@@ -168,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _load_extensions() -> None:
     for register in (new_commands.register, literature_commands.register,
-                     export_commands.register):
+                     export_commands.register, assess_commands.register):
         if register not in EXTENSIONS:
             EXTENSIONS.append(register)
 

@@ -96,6 +96,13 @@ class ExportContext:
             return []
         return sof_rows(self.profiles, self.profile_studies, self.protocol)
 
+    @cached_property
+    def agreement(self) -> dict[str, object]:
+        """Dual review, submitted assessments only: kappa (linear), kappa_quadratic, n,
+        reviewers, ai_assisted, pairs (read-only, for the methods text)."""
+        from reviewtools.grading.dual import agreement_summary
+        return agreement_summary(self.review)
+
     def published_profiles(self) -> list[Profile]:
         """The profiles the summary publishes (the rows of :attr:`sof_rows`), in that order."""
         return [self.profiles[row["profile"]] for row in self.sof_rows]

@@ -43,7 +43,8 @@ _RULE_FILES = [Path(__file__), _PACKAGE / "grading" / "rules.py", _PACKAGE / "mo
                _PACKAGE / "literature" / "bib.py", _PACKAGE / "appraisal" / "quotes.py",
                _PACKAGE / "model" / "abstracts.py", _PACKAGE / "literature" / "verify.py",
                *(_PACKAGE / "grading").glob("profile*.py"), _PACKAGE / "grading" / "verdicts.py",
-               *(_PACKAGE / "model").glob("p*.py")]
+               *(_PACKAGE / "model").glob("p*.py"), *(_PACKAGE / "grading").glob("dual*.py"),
+               _PACKAGE / "model" / "assessments.py"]
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,9 @@ def fingerprint(settings: Settings, slugs: list[str]) -> tuple[str, bool]:
     for slug in slugs:
         folder = settings.evidence_dir / slug
         rows += [(slug,), *_folder_stamps(folder), *_folder_stamps(folder / "claims"),
-                 *_folder_stamps(folder / "profiles")]
+                 *_folder_stamps(folder / "profiles"), *_folder_stamps(folder / "assessments")]
+        rows += [r for sub in sorted((folder / "assessments").glob("*/")) for r in
+                 [(sub.name,), *_folder_stamps(sub)]]
     settled = all(is_settled(r[2]) for r in rows[1:]
                   if len(r) == 5 and r[2] is not None)
     digest = hashlib.sha256(repr(rows).encode("utf-8", "surrogateescape")).hexdigest()

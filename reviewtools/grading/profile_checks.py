@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from reviewtools.appraisal.risk import RobFile
 from reviewtools.errors import ReviewToolsError
+from reviewtools.grading.dual_checks import check_assessments
 from reviewtools.grading.profiles import body, new_profile
 from reviewtools.grading.verdicts import claim_verdict
 from reviewtools.model.profiles import PROPOSED_BY, Profile
@@ -75,6 +76,7 @@ def check_profiles(review: ReviewFolder, studies: Mapping[str, Study], rel: str)
             out.append((where, "", f"no appraisal for {', '.join(missing)}"))
             continue
         out += [(where, "", msg) for msg in _rating_problems(profile, studies)]
+    out += check_assessments(review, profiles, rel)  # type: ignore[arg-type]
     accepted = any(p.rating and p.rating.by != PROPOSED_BY for p in profiles.values())
     questions = {spec.id: spec for spec in protocol.profiles}
     for claim in _readable_claims(review):
