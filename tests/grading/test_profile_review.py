@@ -169,3 +169,27 @@ def test_a_claim_may_name_a_question_no_study_answers_yet(profiled):
                 claim.model_copy(update={"profiles": [PID, "anxiety-vs-nothing"]}))
     found = [p.message for p in check(review.settings) if p.claim == "stress-01"]
     assert any("unknown profile(s): anxiety-vs-nothing" in m for m in found), found
+
+
+def test_amstar2_confidence_is_not_read_as_the_risk_of_bias_of_the_reviews_trials(profiled):
+    """AMSTAR 2 rates confidence in a review's methods, not the risk of bias of the trials it
+    pooled: the domain keeps the record's risk of bias of the evidence and names the AMSTAR 2
+    rating beside it; the assessment keeps a note of what it was based on."""
+    from tests.appraisal.rob.helpers import items
+    bib = profiled.settings.bib_path
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{review2022c,\n  author = "
+                   "{Tester, Carol},\n  title = {Synthetic systematic review C},\n  journal = "
+                   "{Journal of Tests},\n  year = {2022},\n  verified = {synthetic}\n}\n",
+                   encoding="utf-8")
+    profiled.appraise("review2022c", by="ann", design="systematic review", population="adults",
+                      intervention="x", intervention_category="foot massage",
+                      risk_of_bias="low", rob_reasons="the review judged its trials low risk")
+    profiled.add_evidence(PID, "review2022c", outcome="anxiety, pooled", n=300, by="ann",
+                          direction="favours intervention")
+    note = "assessed from the abstract only; unreported items answered No"
+    a = profiled.assess_risk("review2022c", "amstar2", items("Y N N N Y Y N Y N N N Y N Y N Y"),
+                             by="ann", note=note)
+    assert a.overall == "critically low" and a.note == note
+    reason = profiled.rate_profile(PID, by="ann").rating.proposals["risk_of_bias"].reason
+    assert "most of the evidence is at low risk of bias" in reason
+    assert "AMSTAR 2" in reason and "critically low" in reason and "review2022c" in reason
