@@ -383,6 +383,23 @@ class Review(ReviewFolder):
                              **self._profile_inputs(old), by=by or self.reviewer, **kw)
         return self._save_profile(old, new)
 
+    def follow_profiles(self, claim_id: str, *, by: str) -> Claim:
+        """Give the claim the verdict and certainty its rated profiles give (GRADE rates the
+        outcome and comparison, not the sentence); a claim with no rated profile is returned
+        unchanged. Re-running changes nothing until a profile's rating changes."""
+        certainty, value, reason = self.evidence_verdict(claim_id)
+        if certainty is None:
+            return self.claim(claim_id)
+        claim = self.decide_on(claim_id)
+        why = f"the certainty of its profiles ({', '.join(claim.profiles)}): {reason}"
+        if claim.grade is None or claim.grade.certainty != certainty or claim.grade.by != by:
+            self.grade(claim_id, by=by, certainty=certainty, justification=why, replace=True)
+        current = self.claim(claim_id).verdict
+        if current is None or current.value != value or current.reason != why or \
+                current.by != by:
+            self.verdict(claim_id, value, by=by, reason=why, replace=True)
+        return self.claim(claim_id)
+
     def sof(self, *, proposals: bool = False) -> pd.DataFrame:
         """The summary-of-findings table (rated profiles; ``proposals=True`` adds the
         migration's proposals, marked in the profile column)."""

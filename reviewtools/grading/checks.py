@@ -327,6 +327,6 @@ def _check_judgement(claim: Claim, add) -> list[Problem]:  # noqa: ANN001
             if rating.levels and not rating.reason.strip():
                 add(f"GRADE domain '{name}' rated {rating.levels} without a reason")
     if claim.links == [] and v is not None and v.value not in ("not testable",) \
-            and not claim.no_studies_found:
+            and not claim.no_studies_found and not claim.profiles:  # profiles: checked there
         add("has a verdict but no linked studies and no record of searches that found none")
     return []

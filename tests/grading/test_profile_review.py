@@ -193,3 +193,20 @@ def test_amstar2_confidence_is_not_read_as_the_risk_of_bias_of_the_reviews_trial
     reason = profiled.rate_profile(PID, by="ann").rating.proposals["risk_of_bias"].reason
     assert "most of the evidence is at low risk of bias" in reason
     assert "AMSTAR 2" in reason and "critically low" in reason and "review2022c" in reason
+
+
+def test_a_claim_follows_its_profiles_verdict_and_certainty(profiled):
+    profiled.rate_profile(PID, by="ann")
+    profiled.map_claim("stress-01", [PID], by="ann")
+    before = profiled.claim("mood-01")
+    claim = profiled.follow_profiles("stress-01", by="ann")
+    certainty, verdict, reason = profiled.evidence_verdict("stress-01")
+    assert (claim.grade.certainty, claim.verdict.value) == (certainty, verdict) == \
+        ("high", "supported")
+    assert PID in claim.grade.override_justification and reason in claim.verdict.reason
+    assert not [p for p in check(profiled.settings, ["foot-massage"]) if p.claim == "stress-01"]
+    profiled.rate_profile(PID, by="ann", downgrades={"imprecision": (2, "synthetic: tiny")})
+    assert profiled.follow_profiles("stress-01", by="ann").grade.certainty == "low"
+    assert profiled.follow_profiles("mood-01", by="ann") == before  # no profile: unchanged
+    again = profiled.claim("stress-01")
+    assert profiled.follow_profiles("stress-01", by="ann").revision == again.revision
