@@ -1,9 +1,9 @@
 """Compound claims: sentences that assert several outcomes or a causal chain, and the split a
 reviewer is offered for them.
 
-Fact-checkers check one proposition at a time. A sentence like "Regular use of a sauna has
-been shown to improve circulation and lower the risk of high blood pressure, heart disease,
-and stroke" asserts four outcomes; "the heat can cause your blood vessels to dilate, which
+Fact-checkers check one proposition at a time. A sentence like "Regular sauna use improves
+circulation and lowers the risk of high blood pressure, heart disease, and stroke" asserts
+four outcomes; "the heat can cause your blood vessels to dilate, which
 can lower your heart rate" is a causal chain. :func:`is_compound` detects both (coordinated
 effect verbs, lists of outcome phrases joined by "and", "or" or "as well as", and chain
 markers such as "which in turn" and "leading to"); :func:`propose_split` offers parts that
