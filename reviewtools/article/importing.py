@@ -93,12 +93,34 @@ def business_names(lines: list[str]) -> list[str]:
     return names
 
 
-def page_context(title: str, lines: list[str]) -> PageContext:
-    """The context of a page from its title and its header, footer and contact lines."""
+_DOMAIN_BUSINESS = ("spa", "salon", "studio", "wellness", "clinic", "clinics", "centre",
+                    "center", "sauna", "saunas", "therapy", "therapies", "holistics", "labs",
+                    "beauty", "retreat", "shop", "store", "pharmacy", "naturals", "botanicals")
+
+
+def domain_name(url: str) -> str:
+    """A business name from a site's domain when the domain ends with a business word
+    ('zendithspa.com' -> 'Zendith Spa'); '' otherwise."""
+    host = (urlparse(url).hostname or "").removeprefix("www.")
+    stem = host.split(".")[0] if host else ""
+    stem = re.sub(r"[^a-z0-9-]", "", stem.lower())
+    for word in sorted(_DOMAIN_BUSINESS, key=len, reverse=True):
+        head = stem.removesuffix(word).strip("-")
+        if stem.endswith(word) and len(head) >= 2:
+            return " ".join(w.capitalize() for w in [*head.split("-"), word] if w)
+    return ""
+
+
+def page_context(title: str, lines: list[str], url: str = "") -> PageContext:
+    """The context of a page from its title, its header, footer and contact lines, and the
+    site's own address (``url``: where it was fetched, or its canonical link)."""
     lines = [_clean(x) for x in lines if _clean(x)][:60]
     parts = [p.strip() for p in re.split(r"\s[|–—-]\s|\s::\s", title) if p.strip()]
-    return PageContext(title=title, lines=lines,
-                       names=business_names([*(parts[1:] if len(parts) > 1 else []), *lines]))
+    names = business_names([*(parts[1:] if len(parts) > 1 else []), *lines])
+    site = domain_name(url) if url.startswith(("http://", "https://")) else ""
+    if site and site.lower() not in {n.lower() for n in names}:
+        names.append(site)
+    return PageContext(title=title, lines=lines, names=names)
 
 
 @dataclass
@@ -134,22 +156,23 @@ def load_article(source: str, settings: Settings | None = None) -> ArticleText:
     text = decode(data, source, charset)
     blocks = parse_blocks(text, media_type)
     article = build_article(blocks, source=source, media_type=media_type, original=data)
-    article.context = context_of(text, media_type, article.title)
+    article.context = context_of(text, media_type, article.title, source)
     return article
 
 
-def context_of(text: str, media_type: str, title: str) -> PageContext:
-    """The page context (:class:`PageContext`) of an article's source text."""
+def context_of(text: str, media_type: str, title: str, source: str = "") -> PageContext:
+    """The page context (:class:`PageContext`) of an article's source text; ``source`` is
+    where it came from (a URL names the site)."""
     if media_type == "text/html":
-        return html_context(text)
+        return html_context(text, source)
     lines = [_clean(x) for x in text.splitlines() if _clean(x)]
-    edges = [x for x in lines[:3] + lines[-8:] if len(x.split()) <= 20 or _CONTACT.search(x)]
     contact = [x for x in lines if _CONTACT.search(x) and len(x.split()) <= 25]
-    return page_context(title, list(dict.fromkeys([*edges, *contact])))
+    return page_context(title, contact, source)
 
 
-def html_context(text: str) -> PageContext:
-    """Title, header, footer and contact lines of an HTML page."""
+def html_context(text: str, source: str = "") -> PageContext:
+    """Title, header, footer and contact lines of an HTML page, and its site's address
+    (the canonical link or og:url, else ``source``)."""
     soup = BeautifulSoup(text, "lxml")
     title = _clean(soup.title.get_text()) if soup.title else ""
     lines: list[str] = []
@@ -160,10 +183,13 @@ def html_context(text: str) -> PageContext:
             lines.append(a.get_text(" ") or a["href"].split(":", 1)[1])
     for meta in soup.find_all("meta", attrs={"property": "og:site_name"}):
         lines.append(str(meta.get("content", "")))
+    canonical = soup.find("link", rel="canonical", href=True) or soup.find(
+        "meta", attrs={"property": "og:url"})
+    url = str(canonical.get("href") or canonical.get("content") or "") if canonical else ""
     for x in soup.get_text("\n").splitlines():
         if _CONTACT.search(x) and len(x.split()) <= 25:
             lines.append(x)
-    return page_context(title, list(dict.fromkeys(_clean(x) for x in lines)))
+    return page_context(title, list(dict.fromkeys(_clean(x) for x in lines)), url or source)
 
 
 def _read_file(path: Path) -> tuple[bytes, str]:

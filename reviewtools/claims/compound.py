@@ -21,19 +21,22 @@ from reviewtools.claims.vocab import EFFECT, OUTCOME
 CHAIN = re.compile(r",?\s*\b(?:which (?:in turn )?(?:can |may |could |will |helps? to |then )?"
                    r"(?=\w+(?:s|es)?\b)|leading to|which leads to|resulting in|which results in"
                    r"|thereby|in turn|and (?:this|that) (?:can |may )?(?:leads?|results?) (?:to|in)"
-                   r"|as a result,?|so that|this (?:can |may )?(?:leads?|results?) (?:to|in))",
+                   r"|as a result,?|so that|,? so (?=you\b|your\b|the\b|it\b)"
+                   r"|this (?:can |may )?(?:leads?|results?) (?:to|in))",
                    re.IGNORECASE)
-COORD = re.compile(r",\s*(?:and|or)\s+|\s+(?:and|or|as well as|plus|along with)\s+|,\s*",
-                   re.IGNORECASE)
+_JOIN = r"(?:and|or|as well as|plus|along with)"
+COORD = re.compile(rf",\s*{_JOIN}\s+|\s+{_JOIN}\s+|,\s*", re.IGNORECASE)
 SUBJECT_END = re.compile(r"\b(?:can|may|might|could|will|would|should|has been|have been|has|"
                          r"have|is|are|was|were|helps?|appears? to|seems? to|also|not only)\b",
                          re.IGNORECASE)
-LEAD = re.compile(r"^\s*(?:(?:additionally|also|lastly|finally|moreover|furthermore|in addition|"
+LEAD = re.compile(r"^\s*(?:[A-Z][\w' -]{0,60}:\s+(?=[A-Z]))?(?:(?:additionally|also|lastly|"
+                  r"finally|moreover|furthermore|in addition|"
                   r"however|overall|in summary|plus|and|but|as a result|this is because)\b,?\s*)*"
                   r"(?:.{0,80}?\b(?:is|are|show|shows|suggest|suggests|found|indicate|indicates|"
                   r"believe|claim|claims)\s+that\s+)?", re.IGNORECASE)
 HELPER = re.compile(r"(?:help(?:s|ing|ed)?|serves? to|works? to)\s+(?:to\s+)?(?=\w)",
                     re.IGNORECASE)
+LISTED = re.compile(r",?\s*\b(?:including|such as|like)\s+", re.IGNORECASE)
 MAX_PARTS = 12
 
 
@@ -83,19 +86,18 @@ def _verb_phrases(text: str, start: int) -> list[tuple[int, int]]:
 def _coord_start(text: str, after: int) -> int:
     """Where the coordinator that ends just before ``after`` begins."""
     head = text[:after]
-    m = re.search(r"(?:,\s*(?:and|or)\s+|\s+(?:and|or|as well as|plus|along with)\s+|,\s*)\Z",
-                  head, re.IGNORECASE)
+    m = re.search(rf"(?:,\s*{_JOIN}\s+|\s+{_JOIN}\s+|,\s*)\Z", head, re.IGNORECASE)
     return m.start() if m else after
 
 
 def _outcome_items(phrase: str) -> list[tuple[int, int]]:
     """The outcome items of a verb phrase's object, when it lists two or more."""
     verb = EFFECT.search(phrase)
-    if not verb:
-        return []
-    obj_start = verb.end()
-    head = re.match(r"\s*(?:to\s+\w+\s+)?(?:(?:the |your |a )?(?:risk|chances?|symptoms?|levels?"
-                    r"|effects?|signs?) of\s+|with\s+|from\s+)?", phrase[obj_start:])
+    obj_start = verb.end() if verb else 0
+    head = re.match(r"\s*(?:to\s+\w+\s+)?(?:with\s+|from\s+)?(?:(?:a (?:variety|range|number|host)"
+                    r" of [\w ]+?,?\s+)?(?:including|such as|like)\s+)?(?:(?:the |your |a )?"
+                    r"(?:risk|chances?|symptoms?|levels?|effects?|signs?) of\s+)?",
+                    phrase[obj_start:])
     if head:
         obj_start += head.end()
     items = [(obj_start + a, obj_start + b) for a, b in _items(phrase[obj_start:])]
@@ -113,7 +115,7 @@ def _subject(text: str) -> tuple[str, int]:
     """The sentence's subject (leading connectives dropped) and where its predicate starts."""
     lead = LEAD.match(text)
     begin = lead.end() if lead else 0
-    verb = EFFECT.search(text, begin)
+    verb = next((m for m in EFFECT.finditer(text, begin) if not _nominal(text, m, begin)), None)
     aux = SUBJECT_END.search(text, begin)
     cut = min(m.start() for m in (verb, aux) if m) if (verb or aux) else begin
     subject = text[begin:cut].strip(" ,")
@@ -129,8 +131,22 @@ def _part(wording: str, text: str, a: int, b: int) -> Part:
     return Part(_sentence(wording), a, b)
 
 
+_DETERMINERS = {"the", "these", "those", "its", "their", "numerous", "many", "health", "main",
+                "key", "of", "a", "an", "this", "some", "other", "such", "your", "our", "for"}
+
+
+def _nominal(text: str, verb: re.Match[str], begin: int) -> bool:
+    """True if an effect-verb match is a noun or the subject ('these benefits', a gerund
+    opening the sentence: 'Stimulating the point ...')."""
+    before = re.findall(r"[A-Za-z]+", text[begin:verb.start()])
+    if before and before[-1].lower() in _DETERMINERS:
+        return True
+    return verb.start() == begin and verb.group(0).lower().endswith("ing")
+
+
 def _sentence(words: str) -> str:
     words = re.sub(r"\s+", " ", words).strip(" ,;:.")
+    words = re.sub(r"\b(\w+) \1\b", r"\1", words, flags=re.IGNORECASE)  # "help help"
     return (words[:1].upper() + words[1:] + ".") if words else ""
 
 
@@ -148,6 +164,18 @@ def propose_split(text: str) -> list[Part]:
     for ci, (c_start, c_end) in enumerate(clauses):
         clause = text[c_start:c_end]
         first_verb = EFFECT.search(clause)
+        listed = LISTED.search(clause)
+        if not first_verb and ci == 0 and listed:  # "is linked to issues, including A, B"
+            for a, b in _items(clause[listed.end():]):
+                a, b = a + listed.end(), b + listed.end()
+                if OUTCOME.search(clause[a:b]):
+                    head = re.sub(r"\b(?:a|an) (?:wide )?(?:range|variety|number|host|list) of "
+                                  r"[\w -]+$", "", clause[:listed.start()].strip(" ,"))
+                    parts.append(_part(f"{subject} {head.strip()} {clause[a:b]}", text,
+                                       c_start + a, c_start + b))
+            continue
+        if not first_verb and ci == 0:
+            continue
         if not first_verb:  # "..., leading to healthier skin and shinier hair"
             for a, b in _items(clause):
                 if OUTCOME.search(clause[a:b]):

@@ -34,14 +34,15 @@ EVIDENCE_APPEAL = [
     r"\b(evidence|research|science) (suggests|shows|indicates|supports)\b",
     r"\bclinically (recognized|recognised|proven)\b",
     r"\bincreasingly recognized\b",
-    r"\b(experts|scientists|doctors) (agree|say|recommend)\b",
+    r"\b(experts|scientists|doctors|physicians) (agree|say|recommend|are recommending)\b",
     r"\b(recent )?advancements? in [\w ]+ (show|shows|suggest|suggests)\b",
     # "<kind of> research/studies", e.g. "imaging research", "laboratory studies"
     r"\b(imaging|neuroimaging|laboratory|medical|scientific|clinical|recent|new) (research|studies"
     r"|findings|trials) (also |now )?(show|shows|suggest|suggests|indicate|indicates|reveal|"
     r"reveals|confirm|confirms|demonstrate|demonstrates|point|points)\b",
     r"\bsupported by\b[\w ,]{0,40}\b(evidence|research|studies|science|trials)\b",
-    r"\b(studies|research|science|evidence) (has|have) (found|shown|proven|confirmed)\b",
+    r"\b(studies|research|science|evidence) (has|have) (even )?(found|shown|proven|confirmed|"
+    r"suggested)\b",
     r"\baccording to (research|studies|science|experts|doctors)\b",
 ]
 CITATION = re.compile(r"\[\d+\]|\(\s*[A-Z][A-Za-z-]+(?: et al\.?)?,? \d{4}\)|doi\.org|10\.\d{4,}/"

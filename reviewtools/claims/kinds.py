@@ -27,14 +27,16 @@ MIN_WORDS = 5  # fewer words than this is a fragment (a list item, a caption), n
 BOILERPLATE = re.compile(
     r"©|\ball rights reserved\b|\bcopyright\b|\bcookies?\b|\bprivacy policy\b|\bterms of use\b"
     r"|\bthis post has \d+ comments?\b|\bshare (?:this|on)\b|\bsubscribe\b|\bnewsletter\b"
-    r"|\bclick here\b|^\s*(?:sources?|references?|image|photo)(?: credit)?\s*:|\bdisclaimer\b"
+    r"|\bclick here\b|\bin the comments\b|\bleave a comment\b"
+    r"|^\s*(?:sources?|references?|image|photo)(?: credit)?\s*:|\bdisclaimer\b"
     r"|\bfor informational purposes only\b|\bnot (?:intended as |a substitute for )?medical "
     r"advice\b|\bread more\b|\bposted (?:on|by|in)\b|\bcategory:|\btags?:", re.IGNORECASE)
 CITATION = re.compile(r"https?://\S+|\bdoi\.org|\b10\.\d{4,}/|\bPMID\b|\bet al\.?,? \d{4}"
                       r"|^\s*\[\d+\]|\(\d{4} study|\bjournal of\b", re.IGNORECASE)
 META = re.compile(
     r"\b(?:following|next|below|later) (?:discussion|section|sections|paragraphs?|list)\b"
-    r"|\bin this (?:article|post|guide|blog)\b|\b(?:read on|keep reading|let's|let us)\b"
+    r"|\bin this (?:article|post|guide|blog)\b|\bthis (?:article|post|guide|blog) (?:reveals|"
+    r"explains|covers|looks at|will|describes)\b|\b(?:read on|keep reading|let's|let us)\b"
     r"|\bwe will (?:discuss|explore|look)\b|^\s*(?:here are|below are|these are)\b"
     r"|\b(?:include|includes|are as follows|such as|are)\s*:\s*$|:\s*$"
     r"|\bhere's (?:what|how|why)\b|\bwhat (?:is|are) .{3,40}\?$", re.IGNORECASE)
@@ -51,14 +53,16 @@ CONSULT = re.compile(r"\b(?:consult|talk to|speak (?:to|with)|ask|check with|see
 ADVICE = re.compile(
     r"\b(?:it(?:'s| is) (?:always )?(?:important|best|advisable|recommended|a good idea|wise|"
     r"essential|vital|crucial|better) to (?!(?:note|remember|keep in mind|be aware|understand)\b)"
-    r"|you should|you must|make sure|be sure to|remember to|don't forget|we recommend|(?:it's|it"
+    r"|you should|you must|make sure|try (?:taking|using|adding|doing|it|this|a|one)"
+    r"|be sure to|remember to|don't forget|we recommend|(?:it's|it"
     r" is|is) advised|are advised|is recommended that|should (?:drink|avoid|limit|start|stay|"
     r"wait|rest|take|try|use|keep)|drink (?:plenty|lots|a lot) of)\b", re.IGNORECASE)
 IMPERATIVE = re.compile(
     r"^\s*(?:Simply |Just |Always |Gradually |Then |First,? )?(?:drink|avoid|limit|try|start|"
     r"begin|consult|talk|ask|check|stay|keep|make|use|take|remember|don't|do not|stop|switch|"
     r"increase|apply|choose|look for|be|add|mix|combine|wait|rest|get|go|give|let|sit|breathe|"
-    r"hydrate|shower|spend)\b", re.IGNORECASE)
+    r"hydrate|shower|spend|press|hold|place|pinch|rub|locate|find|repeat|release|squeeze|"
+    r"tap|inhale|exhale|dilute|diffuse|soak|sip)\b", re.IGNORECASE)
 # Safety: adverse effects, who should not use it, interactions, the risks the method carries.
 HARM = re.compile(
     r"\b(?:dangerous|harmful|unsafe|not safe|side[- ]effects?|adverse|contraindicat\w*|"
@@ -86,11 +90,14 @@ DESCRIPTION = re.compile(
     r"(?:typically |usually |then |often )?(?:placed|heated|applied|held|used|made|sanitized|"
     r"filled|left|moved|glided|heated|cultivated|grown|known for)\b|\b(?:typically|usually|"
     r"traditionally|commonly) (?:made|used|heated|placed|from|between|around)\b|°\s?[CF]\b"
-    r"|\bdegrees?\b|\b\d+\s?(?:minutes|seconds|mins)\b|\bthe (?:therapist|practitioner)s? "
+    r"|\bdegrees?\b|\b\d+\s?(?:minutes|seconds|mins)\b|\b(?:the|your) (?:therapist|practitioner)s? "
     r"(?:places?|holds?|heats?|uses?|may|will|applies)\b|\bduring (?:the|a) (?:session|"
     r"treatment)\b|\boriginat\w*|\bfor (?:centuries|thousands of years)\b|\bancient\b|\bthere "
     r"are (?:several|different|many|various) (?:types|kinds|forms)\b|\bin (?:dry|wet|fire) "
-    r"\w+ing\b|\bcomes? from\b|\bcommonly used in\b", re.IGNORECASE)
+    r"\w+ing\b|\bcomes? from\b|\bcommonly used in\b|\byou(?:'ll|’ll| will) find\b"
+    r"|\b(?:is|are) located\b|\bsits? (?:on|at|in)\b|\blies (?:on|at|in|between)\b"
+    r"|\b(?:usually|typically|generally)\b|\b(?:collected|extracted|derived|harvested) from\b"
+    r"|\bpopular (?:scents|types|kinds|oils) include\b", re.IGNORECASE)
 # Framing that leaves the assertion after it intact ("It is important to note that X").
 FRAME = re.compile(r"^\s*(?:(?:however|additionally|also|lastly|finally|moreover|furthermore|in "
                    r"addition|in summary|overall|in fact|of course|indeed),?\s+)?(?:it(?:'s| is) "

@@ -18,7 +18,8 @@ EFFECT_STEMS = (
     "flush", "encourag", "fend", "lift", "speed", "cut", "burn", "benefit", "lead", "caus",
     "detoxif", "rejuvenat", "revitali[sz]", "dilat", "optimi[sz]", "augment", "facilitat",
     "sustain", "modulat", "mobili[sz]", "destroy", "stop", "slow", "deliver", "seal", "open",
-    "soften", "tone", "firm", "unclog", "purif", "nourish", "energi[sz]", "invigorat",
+    "soften", "tone", "tackl", "expand", "widen", "constrict", "unclog", "purif", "nourish",
+    "energi[sz]", "invigorat",
 )
 EFFECT = re.compile(r"\b(?:" + "|".join(EFFECT_STEMS) + r")(?:e|es|ed|ing|s|y|ies|ied)?\b",
                     re.IGNORECASE)
@@ -37,7 +38,8 @@ OUTCOME_WORDS = (
     r"|fertility|sperm|kidneys?|liver|eyes?|vision|allerg\w*|discomfort|relief|pulse|oxygen\w*"
     r"|nutrients?|waste|resilien\w*|willpower|spondylosis|herniation|paralysis|shingles"
     r"|perfusion|vascular|venous|arterial|endorphins?|serotonin|dopamine|cortisol|melatonin"
-    r"|pressure|risk|illness\w*|complexion|radian\w*|glow|clarity|calm\w*|comfort|wounds?"
+    r"|(?:blood|sinus|eye) pressure|risk|illness\w*|complexion|radian\w*|glow|clarity|calm\w*"
+    r"|comfort|wounds?|strain|nausea|migraines?|sinus\w*"
 )
 OUTCOME = re.compile(r"\b(?:" + OUTCOME_WORDS + r")\b", re.IGNORECASE)
 
@@ -64,9 +66,18 @@ TOPICS: dict[str, str] = {
 }
 
 
+# "a treatment for arthritis", "a remedy for colds": an effect asserted without a verb
+TREATS = re.compile(r"\b(?:treatments?|remed(?:y|ies)|therap(?:y|ies)|cures?|relief) (?:for|of)\b",
+                    re.IGNORECASE)
+
+
 def effect_and_outcome(text: str) -> tuple[str, str] | None:
-    """The first effect verb and outcome word a sentence names, or None if it lacks either."""
-    verb, outcome = EFFECT.search(text), OUTCOME.search(text)
-    if verb and outcome:
-        return verb.group(0), outcome.group(0)
+    """The first effect verb (or 'treatment for') and outcome word a sentence names, as two
+    different words; None if it lacks either."""
+    outcomes = list(OUTCOME.finditer(text))
+    for verb in [*EFFECT.finditer(text), *TREATS.finditer(text)]:
+        other = next((o for o in outcomes if o.start() >= verb.end() or o.end() <= verb.start()),
+                     None)
+        if other is not None:
+            return verb.group(0), other.group(0)
     return None
