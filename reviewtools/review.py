@@ -129,7 +129,7 @@ class Review(ReviewFolder):
         return claim
 
     def __repr__(self) -> str:
-        return f"<Review {self.slug!r}: {len(self.load_claims())} claims>"
+        return f"<Review {self.slug!r}: {len(self.load_claims(include_dropped=False))} claims>"
 
     def _repr_html_(self) -> str:
         from reviewtools.grading.tables import status_table
