@@ -160,7 +160,8 @@ class Review(ReviewFolder):
         container (status 'split'): not a claim, no verdict, counted once through its parts.
 
         All or nothing: every sub-claim is checked first, then all are written together.
-        Re-running a split that exists marks its parent a container (older reviews).
+        Re-running a split that exists changes nothing (a split recorded before containers
+        keeps its parent as a claim with its own verdict).
         """
         parent = self.decide_on(claim_id)
         subs = [self._check_new(s) for s in edits.split_parts(parent, parts, self.snapshot,
@@ -176,7 +177,7 @@ class Review(ReviewFolder):
                     raise ConflictError(f"{sub.id} already exists with other text; nothing "
                                         "was split", path=path)
                 files.append((f"claims/{sub.id}.yaml", _next_revision(path, sub, create=True)))
-            boxed = edits.container(parent, subs, by=by)
+            boxed = edits.container(parent, subs, by=by) if files else parent
             if boxed is not parent:
                 files.append((f"claims/{parent.id}.yaml",
                               _next_revision(self.claim_path(parent.id), boxed)))

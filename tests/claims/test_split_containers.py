@@ -102,16 +102,18 @@ def test_a_containers_verdict_is_derived_from_its_parts(sauna):
     assert derived_verdict([judged(a, "uncertain"), judged(b, "uncertain")]) == "uncertain"
 
 
-def test_rerunning_an_old_split_marks_its_parent_a_container(sauna, settings):
+def test_rerunning_a_split_changes_nothing_even_an_old_one(sauna, settings):
     review, parent_id = sauna
     parts = ["improve circulation", "lower the risk of high blood pressure"]
     review.split(parent_id, parts, by="ann")
+    assert review.claim(parent_id).status == "split"
     old = review.claim(parent_id)
-    review.save(old.model_copy(update={"status": "to-do"}))  # as a split before containers
-    assert review.claim(parent_id).is_claim
+    review.save(old.model_copy(update={"status": "reviewed"}))  # as a split before containers
+    before = {p.name: p.read_bytes() for p in review.claims_dir.iterdir()}
     assert main(["claim", "sauna", "split", parent_id, *parts, "--root",
                  str(settings.root)]) == 0
-    assert review.claim(parent_id).status == "split"
+    assert {p.name: p.read_bytes() for p in review.claims_dir.iterdir()} == before
+    assert review.claim(parent_id).is_claim  # kept as the reviewer recorded it
 
 
 def test_articles_without_headings_are_published_by_topic(sauna, tmp_path, settings):
