@@ -136,9 +136,16 @@ class Review(ReviewFolder):
         return f"<h4>{self.meta.title}</h4>" + status_table([self]).to_html(index=False)
 
     def claims(self, *, include_dropped: bool = False) -> pd.DataFrame:
-        """One row per claim: id, section, text, offsets, flags, status, verdict, certainty."""
+        """One row per claim: id, section, text, offsets, flags, status, verdict, certainty,
+        kind; ``include_dropped=True`` adds dropped records, sentences not treated as claims
+        and split containers (a container's verdict derived from its parts)."""
         import pandas as pd
-        rows = [claim_row(c) for c in self.load_claims(include_dropped=include_dropped)]
+        records = self.load_claims(include_dropped=include_dropped)
+        rows = [claim_row(c) for c in records]
+        for row, c in zip(rows, records, strict=True):
+            if c.is_container:  # its verdict, for display, from its parts
+                derived = edits.derived_verdict([p for p in records if p.parent == c.id])
+                row["verdict"] = f"{derived} (from its parts)" if derived else None
         return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
     def _changed(self, old: Claim, new: Claim) -> Claim:

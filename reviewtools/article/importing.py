@@ -101,7 +101,10 @@ _DOMAIN_BUSINESS = ("spa", "salon", "studio", "wellness", "clinic", "clinics", "
 def domain_name(url: str) -> str:
     """A business name from a site's domain when the domain ends with a business word
     ('zendithspa.com' -> 'Zendith Spa'); '' otherwise."""
-    host = (urlparse(url).hostname or "").removeprefix("www.")
+    try:
+        host = (urlparse(url).hostname or "").removeprefix("www.")
+    except ValueError:  # a malformed address ('https://[.com/') names no business
+        return ""
     stem = host.split(".")[0] if host else ""
     stem = re.sub(r"[^a-z0-9-]", "", stem.lower())
     for word in sorted(_DOMAIN_BUSINESS, key=len, reverse=True):

@@ -16,6 +16,8 @@ import pysbd
 from rapidfuzz import fuzz
 
 from reviewtools.article.importing import ArticleText
+from reviewtools.claims.compound import is_compound
+from reviewtools.claims.kinds import sentence_kind
 from reviewtools.model.records import Anchor, Section
 
 CONTEXT = 32  # characters of prefix/suffix kept for re-anchoring
@@ -239,8 +241,6 @@ def extract(article: ArticleText, sections: list[Section]) -> list[Extracted]:
 def extract_all(article: ArticleText, sections: list[Section]) -> list[Extracted]:
     """Every sentence of the article with its kind (:mod:`reviewtools.claims.kinds`), its
     flags and, for a compound sentence, the ``compound`` flag; in reading order."""
-    from reviewtools.claims.compound import is_compound
-    from reviewtools.claims.kinds import sentence_kind
     found = []
     for s in sentences(article, sections):
         decision = sentence_kind(s.text, article.context)

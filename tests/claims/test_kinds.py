@@ -4,7 +4,7 @@ odd input. Sentences are from the gold pages (tests/data/gold) unless said other
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from reviewtools.article.importing import (
@@ -136,3 +136,12 @@ def test_other_kinds_are_kept_as_not_claims_and_can_be_promoted(settings, tmp_pa
 def test_odd_text_never_crashes_the_kinds(text):
     decision = sentence_kind(text, PageContext(names=[text[:20] or "x"]))
     assert decision.kind and decision.rule
+
+
+@given(st.text(max_size=300), st.text(max_size=80))
+@example(body="", title="[")  # a canonical link 'https://[.com/' once raised ValueError
+def test_odd_pages_never_crash_the_page_context(body, title):
+    html = f"<title>{title}</title><footer>{body}</footer><p>{body}</p>"
+    ctx = html_context(html, "https://" + (title.strip()[:20] or "x") + ".com/")
+    assert isinstance(ctx.names, list) and all(isinstance(n, str) for n in ctx.names)
+    assert isinstance(business_names([body, title]), list)

@@ -302,7 +302,7 @@ def overstated_block(ctx: ExportContext) -> list[str]:
 
 def _screenings(ctx: ExportContext) -> list[Screening]:
     folder = ctx.review.path / "screening"
-    ids = {c.id for c in ctx.claims}
+    ids = {c.sentence for c in ctx.claims} | {c.id for c in ctx.claims}  # a split's searches
     return [load_record(p, Screening) for p in sorted(folder.glob("*.yaml")) if p.stem in ids]
 
 
@@ -323,6 +323,9 @@ def methods_block(ctx: ExportContext) -> list[str]:
              f"(SHA-256 {meta.sha256[:12]}…) split into sentences ({segmenter}); "
              f"{len(ctx.claims)} checkable claims were identified and reviewed by hand, and "
              f"{assessed} of them have been assessed."]
+    if ctx.not_claims:
+        parts.append(f"{len(ctx.not_claims)} sentences of other kinds (advice, marketing, "
+                     "descriptions ...) were not treated as claims; they are listed below.")
     if runs:
         sources = sorted({r.source for r in runs})
         dates = sorted(r.date[:10] for r in runs if r.date)
