@@ -4,7 +4,8 @@ Usage::
 
     .venv/bin/python bench/bench_claims.py [--errors]
 
-Prints claim recall and precision (health and harm claims against every other kind),
+Prints, for the articles the rules were tuned on and the held-out ones apart and then for all,
+claim recall and precision (health and harm claims against every other kind),
 evidence-appeal recall, compound detection recall (and precision), the kind accuracy and the
 per-kind precision and recall; ``--errors`` lists every sentence whose kind was wrong.
 """
@@ -31,6 +32,14 @@ def main() -> int:
     ps = pairs(docs)
     took = time.perf_counter() - started
     h = headline(ps)
+    for label, part in (("tuning", "tuning"), ("held-out", "held-out")):
+        sub = [d for d in docs if d.get("split", "tuning").startswith(part)]
+        if sub:
+            f = headline(pairs(sub))
+            print(f"{label} ({len(sub)} articles, {f['sentences']} sentences): claim recall "
+                  f"{f['claim_recall']:.1%}, claim precision {f['claim_precision']:.1%}, "
+                  f"evidence-appeal recall {f['appeal_recall']:.1%}, compound recall "
+                  f"{f['compound_recall']:.1%}, kind accuracy {f['kind_accuracy']:.1%}")
     print(f"gold list: {len(docs)} articles ({', '.join(sorted({d['format'] for d in docs}))}), "
           f"{h['sentences']} sentences, {h['matched']} matched by the segmenter; "
           f"{took:.2f} s")

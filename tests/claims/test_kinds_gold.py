@@ -20,13 +20,15 @@ from tests.conftest import ARTICLE
 DOCS = load_gold()
 PAIRS = pairs(DOCS)
 
-# measured on 2026-12-02 (bench/bench_claims.py): claim recall 100%, claim precision 88.3%,
-# evidence-appeal recall 100%, compound recall 83.7% (precision 100%), kind accuracy 93.2%
-FLOORS = {"claim_recall": 0.97, "claim_precision": 0.85, "appeal_recall": 0.95,
-          "compound_recall": 0.80, "compound_precision": 0.90, "kind_accuracy": 0.90}
+# measured on 2026-12-02 over all ten articles (bench/bench_claims.py): claim recall 98.6%,
+# claim precision 86.1%, evidence-appeal recall 88.9%, compound recall 85.7% (precision 96.0%),
+# kind accuracy 90.2%. The three held-out articles alone: claim recall 93.8%, precision 78.9%,
+# kind accuracy 79.3% (the rules were tuned on the other seven).
+FLOORS = {"claim_recall": 0.95, "claim_precision": 0.83, "appeal_recall": 0.85,
+          "compound_recall": 0.80, "compound_precision": 0.90, "kind_accuracy": 0.87}
 # per kind (precision, recall) floors, for the kinds the list has enough of
-KIND_FLOORS = {"health-claim": (0.85, 0.97), "harm-claim": (1.0, 1.0),
-               "description": (0.95, 0.80), "advice": (0.95, 0.95), "meta": (0.95, 0.75)}
+KIND_FLOORS = {"health-claim": (0.83, 0.95), "harm-claim": (0.6, 1.0),
+               "description": (0.95, 0.70), "advice": (0.95, 0.95), "meta": (0.9, 0.8)}
 
 
 def test_the_gold_list_is_five_real_articles_or_more_in_every_format():
@@ -39,6 +41,7 @@ def test_the_gold_list_is_five_real_articles_or_more_in_every_format():
         kinds = {s["kind"] for s in d["sentences"]}
         assert kinds <= set(per_kind([])), kinds
     assert len({p.name for p in GOLD_DIR.glob("*.yaml")}) == len(DOCS)
+    assert sum(d["split"].startswith("held-out") for d in DOCS) >= 3
 
 
 def test_every_gold_sentence_is_a_sentence_the_segmenter_finds():
