@@ -61,7 +61,7 @@ __all__ = ["CLAIM_COLUMNS", "ExtractReport", "Review", "claim_row", "extract_rev
            "list_reviews", "new_review", "open_review", "review_dir", "write_protocol"]
 
 CLAIM_COLUMNS = ["id", "section", "text", "start", "end", "flags", "parent", "status", "verdict",
-                 "certainty", "overstated", "keys"]
+                 "certainty", "overstated", "keys", "kind"]
 
 
 def open_review(slug: str, *, root: str | Path | None = None,
@@ -141,16 +141,23 @@ class Review(ReviewFolder):
         return claim
 
     def __repr__(self) -> str:
-        return f"<Review {self.slug!r}: {len(self.load_claims())} claims>"
+        return f"<Review {self.slug!r}: {len(self.load_claims(include_dropped=False))} claims>"
 
     def _repr_html_(self) -> str:
         from reviewtools.grading.tables import status_table
         return f"<h4>{self.meta.title}</h4>" + status_table([self]).to_html(index=False)
 
     def claims(self, *, include_dropped: bool = False) -> pd.DataFrame:
-        """One row per claim: id, section, text, offsets, flags, status, verdict, certainty."""
+        """One row per claim: id, section, text, offsets, flags, status, verdict, certainty,
+        kind; ``include_dropped=True`` adds dropped records, sentences not treated as claims
+        and split containers (a container's verdict derived from its parts)."""
         import pandas as pd
-        rows = [claim_row(c) for c in self.load_claims(include_dropped=include_dropped)]
+        records = self.load_claims(include_dropped=include_dropped)
+        rows = [claim_row(c) for c in records]
+        for row, c in zip(rows, records, strict=True):
+            if c.is_container:  # its verdict, for display, from its parts
+                derived = edits.derived_verdict([p for p in records if p.parent == c.id])
+                row["verdict"] = f"{derived} (from its parts)" if derived else None
         return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
     def _changed(self, old: Claim, new: Claim) -> Claim:
@@ -164,13 +171,20 @@ class Review(ReviewFolder):
                                   by=by, section=section, occurrence=occurrence)
         return self.save(self._check_new(claim), create=True)
 
-    def split(self, claim_id: str, parts: list[str], *, by: str) -> list[Claim]:
-        """Split a compound claim into atomic sub-claims, each anchored to its own span.
+    def split(self, claim_id: str, parts: list[str], *, by: str,
+              spans: list[str | None] | None = None) -> list[Claim]:
+        """Split a compound claim into parts, each one proposition: words of the sentence,
+        or the reviewer's own wording ("Sauna bathing lowers the risk of stroke") anchored to
+        the sub-span in ``spans`` (else to the whole sentence). The parent becomes a
+        container (status 'split'): not a claim, no verdict, counted once through its parts.
 
         All or nothing: every sub-claim is checked first, then all are written together.
+        Re-running a split that exists changes nothing (a split recorded before containers
+        keeps its parent as a claim with its own verdict).
         """
-        subs = [self._check_new(s) for s in edits.split_parts(self.decide_on(claim_id), parts,
-                                                               self.snapshot, by=by)]
+        parent = self.decide_on(claim_id)
+        subs = [self._check_new(s) for s in edits.split_parts(parent, parts, self.snapshot,
+                                                               by=by, spans=spans)]
         with folder_lock(self.claims_dir):
             files = []
             for sub in subs:
@@ -182,8 +196,60 @@ class Review(ReviewFolder):
                     raise ConflictError(f"{sub.id} already exists with other text; nothing "
                                         "was split", path=path)
                 files.append((f"claims/{sub.id}.yaml", _next_revision(path, sub, create=True)))
+            boxed = edits.container(parent, subs, by=by) if files else parent
+            if boxed is not parent:
+                files.append((f"claims/{parent.id}.yaml",
+                              _next_revision(self.claim_path(parent.id), boxed)))
             journal.commit(self.path, files)
         return [load_record(self.claim_path(sub.id), Claim) for sub in subs]
+
+    def propose_split(self, claim_id: str) -> list[dict[str, str]]:
+        """Parts a compound claim could be split into (text and the span each comes from),
+        for the reviewer to reword and pass to :meth:`split`."""
+        from reviewtools.claims.compound import propose_split
+        claim = self.claim(claim_id)
+        return [{"text": p.text, "span": claim.quote[p.start:p.end]}
+                for p in propose_split(claim.quote)]
+
+    def promote(self, claim_id: str, *, by: str, kind: str = "health-claim") -> Claim:
+        """Treat a sentence of another kind (advice, marketing ...) or a dropped one as a
+        claim to review ('health-claim' or 'harm-claim')."""
+        claim = self.decide_on(claim_id)
+        return self._changed(claim, edits.promoted(claim, by=by, kind=kind))
+
+    def set_topic(self, claim_ids: list[str] | str, topic: str, *, by: str) -> list[Claim]:
+        """Move claims to outcome topic ``topic`` (articles without headings are published
+        by topic); a split sentence's parts move with it."""
+        ids = [claim_ids] if isinstance(claim_ids, str) else list(claim_ids)
+        family = [c for c in self.load_claims() if c.id in ids or c.parent in ids]
+        return [self._changed(c, edits.with_topic(c, topic, by=by)) for c in family]
+
+    def rename_topic(self, old: str, new: str, *, by: str) -> list[Claim]:
+        """Rename outcome topic ``old`` to ``new`` for every claim in it."""
+        from reviewtools.claims.topics import topic_of
+        protocol = self.protocol_or_none()
+        ids = [c.id for c in self.load_claims(include_dropped=False)
+               if topic_of(c, protocol) == old]
+        if not ids:
+            raise InputError(f"no claim has the topic {old[:60]!r}; see review.topics()")
+        return self.set_topic(ids, new, by=by)
+
+    def topics(self) -> pd.DataFrame:
+        """One row per claim: its id, its outcome topic and its text."""
+        import pandas as pd
+
+        from reviewtools.claims.topics import topic_of
+        protocol = self.protocol_or_none()
+        rows = [{"id": c.id, "topic": topic_of(c, protocol), "text": c.text}
+                for c in self.load_claims(include_dropped=False)]
+        return pd.DataFrame(rows, columns=["id", "topic", "text"])
+
+    def not_claims(self) -> pd.DataFrame:
+        """The sentences not treated as claims, with their kind and the rule that decided."""
+        import pandas as pd
+        rows = [{"id": c.id, "kind": c.kind, "reason": c.drop_reason or c.status,
+                 "text": c.text} for c in self.load_claims() if c.status == "not a claim"]
+        return pd.DataFrame(rows, columns=["id", "kind", "reason", "text"])
 
     def merge(self, claim_ids: list[str], *, by: str) -> Claim:
         """Merge adjacent claims into one spanning them; the originals are marked dropped."""
@@ -424,6 +490,7 @@ def claim_row(c: Claim) -> dict:
         "certainty": c.grade.certainty if c.grade else None,
         "overstated": bool(c.verdict and c.verdict.overstated),
         "keys": sorted({link.key for link in c.links}),
+        "kind": c.kind or "",
     }
 
 

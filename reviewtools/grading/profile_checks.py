@@ -100,7 +100,7 @@ def _readable_claims(review: ReviewFolder) -> list:
             claim = load_record(path, Claim)
         except ReviewToolsError:
             continue
-        if claim.status != "dropped":
+        if claim.is_claim:
             out.append(claim)
     return out
 
