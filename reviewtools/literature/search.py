@@ -301,6 +301,11 @@ def log_search(review: ReviewFolder, target: str, query: str, source: str,
     rids = [_normalise_record_id(i) for i in ids]
     run = SearchRun(query=query, source=source.strip(), date=date or now(),
                     count=len(rids) if count is None else count, ids=rids)
+    if date is not None:  # a recorded run replayed (a notebook): already logged, nothing new
+        screening = load_screening(review, target)
+        same = (run.query, run.source, run.date, run.ids)
+        if any((r.query, r.source, r.date, r.ids) == same for r in screening.searches):
+            return screening
     return _record_runs(review, target, [run])
 
 

@@ -278,3 +278,23 @@ def test_a_protocol_question_is_screened_and_its_searches_logged(review):
         screen(review, "pain-vs-nothing", "pmid:17459741", "include", "", "ann")
     with pytest.raises(InputError, match="query"):
         log_search(review, "pain-vs-sham", " ", "pages", [])
+
+
+def test_replaying_a_logged_search_with_its_date_records_nothing_new(review):
+    """A notebook replays the search log as recorded: an earlier run of a query that was run
+    again later (other hits) is already there, so logging it again with its date changes
+    nothing (found writing notebooks from the evidence)."""
+    from reviewtools.literature.search import log_search, screening_path
+    first = ("sham reflexology pain", "pages", ["pmid:17459741"], "2026-12-01T10:00:00Z")
+    second = ("sham reflexology pain", "pages", ["pmid:17459741", "doi:10.1000/xyz"],
+              "2026-12-02T10:00:00Z")
+    for query, source, ids, date in (first, second):
+        log_search(review, "pain-vs-sham", query, source, ids, date=date)
+    path = screening_path(review, "pain-vs-sham")
+    before = path.read_bytes()
+    for query, source, ids, date in (first, second):
+        log_search(review, "pain-vs-sham", query, source, ids, date=date)
+    assert path.read_bytes() == before
+    assert len(load_screening(review, "pain-vs-sham").searches) == 2
+    log_search(review, "pain-vs-sham", *first[:3])  # run again today: a new run
+    assert len(load_screening(review, "pain-vs-sham").searches) == 3
