@@ -1,4 +1,5 @@
-"""CLI commands that start a review: ``reviewtools new`` and ``reviewtools protocol``.
+"""CLI commands that start a review (``reviewtools new``, ``reviewtools protocol``), move it
+onto profiles (``migrate``) and write its notebooks from the evidence (``notebooks``).
 
 Registered by :mod:`reviewtools.cli.main` through :func:`register`.
 """
@@ -77,6 +78,20 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_notebooks(args: argparse.Namespace, settings: Settings) -> int:
+    from reviewtools.notebook.record import default_folder, record_notebooks
+    from reviewtools.review import open_review
+    review = open_review(args.review, settings=settings)
+    folder = Path(args.out) if args.out else default_folder(settings.root, review.slug)
+    written = record_notebooks(review, folder)
+    for path in written:
+        shown = path.relative_to(settings.root) if path.is_relative_to(settings.root) else path
+        print(f"wrote {shown}")
+    if not written:
+        print(f"notebooks in {folder} already record the evidence as it stands")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add ``new`` and ``protocol`` to the ``reviewtools`` parser."""
     p = sub.add_parser("new", parents=[common], help="start a review of an article",
@@ -118,3 +133,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("review", metavar="SLUG")
     p.add_argument("--dry-run", action="store_true", help="report, write nothing")
     p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("notebooks", parents=[common], help="write the notebooks from the evidence",
+                       description="Rewrite the review's notebooks so they record its decisions "
+                       "as they stand in the evidence files (claims, links, grades and verdicts, "
+                       "profiles, screening, ratings, statements); running them changes "
+                       "nothing. Claims stay in the notebook that lists them.")
+    p.add_argument("review", metavar="SLUG")
+    p.add_argument("--out", metavar="DIR", help="the notebook folder (default: notebooks/ when "
+                   "its notebooks open this review, else notebooks/SLUG)")
+    p.set_defaults(func=cmd_notebooks)

@@ -136,3 +136,58 @@ def my_assessments(review: Review) -> pd.DataFrame:
                      "others": view.summary()})
     return pd.DataFrame(rows, columns=["profile", "importance", "status", "certainty",
                                        "others"])
+
+
+def risk_of_bias(review: Review, keys: Iterable[str]) -> pd.DataFrame:
+    """The risk-of-bias assessments of studies ``keys`` (``evidence/rob/``) as derived from
+    their answers: tool, outcome, each domain's rating, the overall rating and the level
+    GRADE weighs (low / some concerns / high), who assessed and on what; the answers
+    themselves stay in the files. A study with none shows its appraisal's label."""
+    from reviewtools.appraisal.risk import grading_level, load_assessments
+    from reviewtools.store.folders import load_study
+    tools = load_assessments(review.settings)
+    rows = []
+    for key in dict.fromkeys(keys):
+        found = tools.get(key)
+        for a in found.assessments if found else []:
+            rows.append({"study": key, "tool": a.tool, "outcome": a.outcome,
+                         "domains": "; ".join(f"{k} {v}" for k, v in a.domain_ratings.items()),
+                         "overall": a.overall, "grade level": grading_level(a),
+                         "assessor": a.assessor + (" (AI-assisted)" if a.ai_assisted else ""),
+                         "date": str(a.date), "note": a.note})
+        if not found or not found.assessments:
+            study = load_study(key, review.settings)
+            rows.append({"study": key, "tool": "appraisal label", "outcome": "",
+                         "domains": "", "overall": study.risk_of_bias.overall,
+                         "grade level": study.risk_of_bias.overall,
+                         "assessor": study.appraised_by, "date": "", "note":
+                         "no tool-based assessment; the study record's label"})
+    return pd.DataFrame(rows, columns=["study", "tool", "outcome", "domains", "overall",
+                                       "grade level", "assessor", "date", "note"])
+
+
+def profile_rating(review: Review, profile_id: str) -> pd.DataFrame:
+    """A profile's certainty rating domain by domain (the library's proposal and the
+    decision that stands, with reasons); ``.attrs``: certainty, who rated, reviewers
+    reconciled. In blind mode only what blinding lets ``review.reviewer`` see (nothing of
+    a rating hidden from them, never another reviewer's open assessment)."""
+    profile = review.profile(profile_id)
+    rating = profile.rating
+    cols = ["domain", "proposed levels", "proposal", "levels", "reason"]
+    if rating is None:
+        df = pd.DataFrame([], columns=cols)
+        df.attrs.update(certainty=None, by=None)
+        return df
+    rows = []
+    for kind in ("downgrades", "upgrades"):
+        for name, decided in getattr(rating, kind):
+            proposal = rating.proposals.get(name)
+            rows.append({"domain": name, "proposed levels": proposal.levels if proposal else 0,
+                         "proposal": proposal.reason if proposal else "",
+                         "levels": decided.levels, "reason": decided.reason})
+    df = pd.DataFrame(rows, columns=cols)
+    df.attrs.update(start=rating.start, proposed=rating.proposed, certainty=rating.certainty,
+                    by=rating.by, reviewers=list(rating.reviewers),
+                    reconciliation=rating.reconciliation,
+                    override_justification=rating.override_justification)
+    return df

@@ -49,6 +49,7 @@ def test_notebooks_run_offline_and_are_idempotent(repo_copy, monkeypatch, tmp_pa
     monkeypatch.setenv("REVIEWTOOLS_ROOT", str(repo_copy))
     monkeypatch.setenv("REVIEWTOOLS_OFFLINE", "1")
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("PYTHONPATH", str(REPO))  # the kernel imports this checkout's library
     before = _digest(repo_copy)
     for path in sorted((repo_copy / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
