@@ -44,8 +44,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from reviewtools.appraisal import links as links_stage
 from reviewtools.appraisal.risk import load_assessments
 from reviewtools.claims.topics import section_groups
-from reviewtools.grading import dual
-from reviewtools.grading import judgements
+from reviewtools.grading import dual, judgements
 from reviewtools.grading import profiles as profiles_stage
 from reviewtools.grading.rules import build_grade, is_overstated
 from reviewtools.literature import bib
@@ -426,7 +425,8 @@ def assign(review: Review, claims: Sequence[Claim], folder: Path) -> dict[str, l
             for cid in notebook_claims(folder / name):
                 owner.setdefault(cid, name)
     by_slug = {NUMBERED.match(n).group(2): n for n in existing if _kind(n) == "section"}
-    numbers = [int(NUMBERED.match(n).group(1)) for n in existing if NUMBERED.match(n).group(1) != "99"]
+    numbers = [int(NUMBERED.match(n).group(1)) for n in existing
+               if NUMBERED.match(n).group(1) != "99"]
     number = max(numbers, default=0)
     ids = {c.id for c in claims}
     groups = section_groups([c for c in claims if c.is_claim or c.is_container],
@@ -457,6 +457,13 @@ def _opening(slug: str, claims: Sequence[Claim], show: str) -> str:
 def _counts(values: Iterable[str | None], empty: str) -> str:
     found = Counter(v or empty for v in values)
     return ", ".join(f"{n} {v}" for v, n in found.most_common()) or "none"
+
+
+def _tally(judged: Sequence[Claim]) -> str:
+    verdicts = _counts((c.verdict.value if c.verdict else None for c in judged), "no verdict")
+    certainty = _counts((c.grade.certainty if c.grade else None for c in judged), "not graded")
+    over = sum(bool(c.verdict and c.verdict.overstated) for c in judged)
+    return f"Verdicts: {verdicts}; {over} overstated. Certainty: {certainty}."
 
 
 def _heading(review: Review, slug: str) -> str:
@@ -508,9 +515,7 @@ def section_record(rec: Recorder, name: str, claims: Sequence[Claim]) -> nbforma
              f"The claims of *{review.meta.title}* judged here: {len(judged)} claim(s) "
              f"from the section \"{heading}\""
              + (f" and from {', '.join(others)}" if others else "")
-             + f". Verdicts: {_counts((c.verdict.value if c.verdict else None for c in judged), 'no verdict')}; "
-             f"{sum(bool(c.verdict and c.verdict.overstated) for c in judged)} overstated. "
-             f"Certainty: {_counts((c.grade.certainty if c.grade else None for c in judged), 'not graded')}.",
+             + f". {_tally(judged)}",
              ("The questions (outcome x comparison) these claims are mapped to: "
               + ", ".join(_profile_words(rec, p) for p in pids)
               + ". Each question's evidence, risk of bias and rating are in the questions "
@@ -549,7 +554,7 @@ def section_record(rec: Recorder, name: str, claims: Sequence[Claim]) -> nbforma
 
 
 def _profile_cells(rec: Recorder, pid: str) -> list:
-    review, protocol = rec.review, rec.review.protocol
+    protocol = rec.review.protocol
     profile = rec.profiles.get(pid)
     spec = protocol.profile(pid)
     outcome, comparator = protocol.outcome(spec.outcome), protocol.comparator(spec.comparator)
@@ -746,7 +751,7 @@ def default_folder(root: Path, slug: str) -> Path:
     for path in sorted(top.glob("*.ipynb")) if top.is_dir() else []:
         try:
             cells = nbformat.read(path, as_version=4).cells
-        except Exception:  # noqa: BLE001 - not a notebook
+        except Exception:  # noqa: BLE001, S112 - not a notebook: it opens no review
             continue
         if any(opens.search(c.source) for c in cells if c.cell_type == "code"):
             return top
