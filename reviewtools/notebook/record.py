@@ -202,20 +202,20 @@ class Recorder:
             if mine.grade is not None:
                 kw = self._grade_kw(claim, by)
                 out.append(call("review.grade", claim.id, **kw) if kw is not None else _shown(
-                    f"review.claim({claim.id!r}).assessments[{by!r}].grade",
+                    f"review.claim({lit(claim.id)}).assessments[{lit(by)}].grade",
                     f"{by}'s grade ({mine.grade.certainty}) was recorded before the claim's "
                     "links or the rules changed; re-grading would change it"))
             if mine.verdict is not None:
                 kw = self._verdict_kw(claim, by)
                 out.append(call("review.verdict", claim.id, mine.verdict.value, **kw)
                            if kw is not None else _shown(
-                               f"review.claim({claim.id!r}).assessments[{by!r}].verdict",
+                               f"review.claim({lit(claim.id)}).assessments[{lit(by)}].verdict",
                                f"{by}'s verdict ({mine.verdict.value}) does not follow from "
                                "the recorded grade as it stands; kept as recorded"))
         if follower:
             out.append(call("review.follow_profiles", claim.id, by=follower))
         if claim.resolution is not None:
-            out.append(_shown(f"review.claim({claim.id!r}).resolution",
+            out.append(_shown(f"review.claim({lit(claim.id)}).resolution",
                               f"resolved by {claim.resolution.by}: "
                               f"{_quote(claim.resolution.note)}"))
         return out
@@ -245,7 +245,7 @@ class Recorder:
             lines.append(call("review.map_claim", claim.id, list(claim.profiles),
                               by=_last_by(claim, "mapped to profiles", "reviewtools-lead")))
         lines += self.judgement_calls(claim) + self.edit_calls(claim, parts)
-        lines.append(f"nb.claims_of(review, [{claim.id!r}])[[\"status\", \"verdict\", "
+        lines.append(f"nb.claims_of(review, [{lit(claim.id)}])[[\"status\", \"verdict\", "
                      "\"certainty\", \"overstated\"]]")
         return "\n".join(lines)
 
@@ -270,7 +270,7 @@ class Recorder:
         text = call("review.appraise", key, **kw)
         if rebuilt is None or rebuilt.model_dump(exclude=content) != study.model_dump(
                 exclude=content):
-            return _shown(f"rt.load_study({key!r}, review.settings)",
+            return _shown(f"rt.load_study({lit(key)}, review.settings)",
                           f"{key}'s appraisal carries fields appraise does not set "
                           "(risk-of-bias domains); kept as recorded")
         return (f"# {_quote(study.finding)}\n" if study.finding else "") + text
@@ -451,7 +451,7 @@ def assign(review: Review, claims: Sequence[Claim], folder: Path) -> dict[str, l
 def _opening(slug: str, claims: Sequence[Claim], show: str) -> str:
     return ("import reviewtools as rt\nfrom reviewtools import notebook as nb\n\n"
             f"{_claims_literal(claims)}\n"
-            f"review = nb.open_review({slug!r}).bind(CLAIMS)\n{show}")
+            f"review = nb.open_review({lit(slug)}).bind(CLAIMS)\n{show}")
 
 
 def _counts(values: Iterable[str | None], empty: str) -> str:
@@ -542,7 +542,7 @@ def section_record(rec: Recorder, name: str, claims: Sequence[Claim]) -> nbforma
     if keys:
         cells += [new_markdown_cell("The references these claims cite, with the public page "
                                     "each was verified on:"),
-                  new_code_cell(f"nb.references(review, {sorted(set(keys))!r})")]
+                  new_code_cell(f"nb.references(review, {lit(sorted(set(keys)))})")]
     cells.append(new_markdown_cell("## Claim by claim"))
     for claim in claims:
         parts = [c for c in claims if c.parent == claim.id]
@@ -560,7 +560,7 @@ def _profile_cells(rec: Recorder, pid: str) -> list:
     outcome, comparator = protocol.outcome(spec.outcome), protocol.comparator(spec.comparator)
     mapped = [c.id for c in rec.claims if pid in c.profiles]
     mid = f"{outcome.mid.value:g} {outcome.mid.unit}" if outcome.mid else \
-        f"none stated ({outcome.no_mid_reason})" if outcome.no_mid_reason else "none stated"
+        f"none stated ({outcome.no_mid_reason.rstrip('.')})" if outcome.no_mid_reason else "none stated"
     words = [f"## `{pid}`: {outcome.name} vs {comparator.kind}",
              f"Outcome *{outcome.name}* ({outcome.importance}, {outcome.direction}; minimal "
              f"important difference: {mid}) against {comparator.kind}. Claims mapped to it: "
@@ -571,7 +571,7 @@ def _profile_cells(rec: Recorder, pid: str) -> list:
     screening = rec.screening_cell([pid])
     if screening:
         cells += [new_markdown_cell(f"### Searches and screening for `{pid}`"),
-                  new_code_cell(screening + f"\nrt.search.prisma_counts(review, {pid!r})")]
+                  new_code_cell(screening + f"\nrt.search.prisma_counts(review, {lit(pid)})")]
     if profile is None:
         return cells
     keys = [e.study for e in profile.entries]
@@ -580,40 +580,40 @@ def _profile_cells(rec: Recorder, pid: str) -> list:
         cells += [new_markdown_cell(f"### The evidence for `{pid}`\n\nEach study's result as "
                                     "it reported it (each study counts once)."),
                   new_code_cell("\n".join(rec.entry_calls(profile))
-                                + f"\nreview.profile({pid!r}).entries")]
+                                + f"\nreview.profile({lit(pid)}).entries")]
         cells += [new_markdown_cell("Risk of bias, as derived from each study's answers in "
                                     "`evidence/rob/` (the answers stay in the files):"),
-                  new_code_cell(f"nb.risk_of_bias(review, {list(dict.fromkeys(keys))!r})")]
+                  new_code_cell(f"nb.risk_of_bias(review, {lit(list(dict.fromkeys(keys)))})")]
     cells += _rating_cells(rec, profile)
     return cells
 
 
 def _rating_cells(rec: Recorder, profile: Profile) -> list:
     pid, rating = profile.id, profile.rating
-    show = f"nb.profile_rating(review, {pid!r})"
+    show = f"nb.profile_rating(review, {lit(pid)})"
     if pid in rec.assessments:
         done = sorted(r for r, a in rec.assessments[pid].items() if a.submitted)
         text = (f"### Rating of `{pid}`: dual review\n\n{len(rec.assessments[pid])} reviewer(s) "
                 f"assessed it independently ({len(done)} submitted: {', '.join(done) or 'none'})"
                 "; open assessments are never shown. The agreement of the submitted ones, then "
                 "the profile's rating as reconciled (or as it stands):")
-        code = (f"agreement = review.agreement()\nagreement[agreement[\"profile\"] == {pid!r}]\n"
+        code = (f"agreement = review.agreement()\nagreement[agreement[\"profile\"] == {lit(pid)}]\n"
                 if done else "") + show
         return [new_markdown_cell(text), new_code_cell(code)]
     if rating is None:
         return [new_markdown_cell(f"### Rating of `{pid}`\n\nNot rated yet."),
-                new_code_cell(f"# review.rate_profile({pid!r}, by=\"REVIEWER\")  # proposals "
+                new_code_cell(f"# review.rate_profile({lit(pid)}, by=\"REVIEWER\")  # proposals "
                               f"with their arithmetic\n{show}")]
     if rating.by == PROPOSED_BY:
         return [new_markdown_cell(
             f"### Rating of `{pid}`: a proposal\n\nThe migration's proposal "
             f"({rating.certainty}), not yet a reviewer's rating: it is shown, not replayed, "
             "and no claim takes its certainty from it until a reviewer rates the profile."),
-            new_code_cell(f"# review.rate_profile({pid!r}, by=\"REVIEWER\", downgrades="
+            new_code_cell(f"# review.rate_profile({lit(pid)}, by=\"REVIEWER\", downgrades="
                           f"{{...}})  # a reviewer's rating\n{show}")]
     kw = rec.rating_kw(profile)
     code = call("review.rate_profile", pid, **kw) if kw is not None else _shown(
-        f"review.rate_profile({pid!r}, by={rating.by!r})",
+        f"review.rate_profile({lit(pid)}, by={lit(rating.by)})",
         f"{rating.by}'s rating ({rating.certainty}) no longer follows from the profile's "
         "entries and risk of bias as they stand (out of date); re-rate it")
     return [new_markdown_cell(f"### Rating of `{pid}`\n\n{rating.certainty} certainty, rated "
@@ -634,7 +634,7 @@ def questions_record(rec: Recorder) -> nbformat.NotebookNode:
              "summary-of-findings row.\n\n" + NOTE.format(slug=review.slug))
     cells = [new_markdown_cell(intro),
              new_code_cell("import reviewtools as rt\nfrom reviewtools import notebook as nb\n\n"
-                           f"review = nb.open_review({review.slug!r})\n"
+                           f"review = nb.open_review({lit(review.slug)})\n"
                            "nb.protocol_outcomes(review)")]
     for spec in specs:
         cells += _profile_cells(rec, spec.id)
@@ -665,7 +665,7 @@ def overview_record(rec: Recorder) -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell(text),
         new_code_cell("import reviewtools as rt\nfrom reviewtools import notebook as nb\n\n"
-                      f"review = nb.open_review({review.slug!r})\nreview.meta.title, "
+                      f"review = nb.open_review({lit(review.slug)})\nreview.meta.title, "
                       "review.meta.source, review.meta.retrieved, review.meta.sha256[:16]"),
         new_markdown_cell("## Progress"),
         new_code_cell("rt.views.status_table([review])"),
@@ -717,7 +717,7 @@ def export_record(rec: Recorder) -> nbformat.NotebookNode:
         new_code_cell("from reviewtools.export.run import check_problems\n\n"
                       "problems = check_problems(review)\nproblems"),
         new_code_cell("paths = rt.export.export_review(review, out_dir=nb.find_root() / "
-                      f"\"exports\" / {review.slug!r}, draft=bool(problems))\n"
+                      f"\"exports\" / {lit(review.slug)}, draft=bool(problems))\n"
                       "[p.name for p in paths]"),
     ]
     return new_notebook(cells=cells, metadata={"kernelspec": KERNEL})
