@@ -13,11 +13,11 @@ and running one re-records them exactly (nothing changes on disk):
   directness, quote, note), ``map_claim``, ``follow_profiles`` when its profiles are
   rated and it follows them, else ``grade`` / ``verdict`` / ``no_studies`` as recorded;
   splits and drops;
-- a questions notebook: per evidence profile (outcome x comparison) its searches and
-  screening, ``add_evidence`` per entry, the risk of bias derived from ``evidence/rob``
-  (shown, never replayed), the rating (``rate_profile`` with the recorded domain levels;
-  for dual review the agreement and the reconciled rating, never an open assessment) and
-  the summary-of-findings row;
+- a questions notebook per outcome: per evidence profile (that outcome x a comparison)
+  its searches and screening, ``add_evidence`` per entry, the risk of bias derived
+  from ``evidence/rob`` (shown, never replayed), the rating (``rate_profile`` with the
+  recorded domain levels; for dual review the agreement and the reconciled rating, never
+  an open assessment) and the summary-of-findings rows;
 - the overview (status, PRISMA, check) and the export notebook (the writer's statements,
   the export).
 
@@ -411,7 +411,9 @@ NUMBERED = re.compile(r"^(\d\d)-(.+)\.ipynb$")
 def _kind(name: str) -> str:
     stem = NUMBERED.match(name)
     rest = stem.group(2) if stem else name
-    return rest if rest in ("overview", "export", "questions") else "section"
+    if rest.startswith("questions"):
+        return "questions"
+    return rest if rest in ("overview", "export") else "section"
 
 
 def assign(review: Review, claims: Sequence[Claim], folder: Path) -> dict[str, list[Claim]]:
@@ -519,7 +521,8 @@ def section_record(rec: Recorder, name: str, claims: Sequence[Claim]) -> nbforma
              ("The questions (outcome x comparison) these claims are mapped to: "
               + ", ".join(_profile_words(rec, p) for p in pids)
               + ". Each question's evidence, risk of bias and rating are in the questions "
-              "notebook.") if pids else "No claim here is mapped to a question of the protocol.",
+              "notebook of its outcome.") if pids else
+             "No claim here is mapped to a question of the protocol.",
              NOTE.format(slug=review.slug)]
     cells = [new_markdown_cell("\n\n".join(intro)),
              new_code_cell(_opening(review.slug, claims,
@@ -559,8 +562,9 @@ def _profile_cells(rec: Recorder, pid: str) -> list:
     spec = protocol.profile(pid)
     outcome, comparator = protocol.outcome(spec.outcome), protocol.comparator(spec.comparator)
     mapped = [c.id for c in rec.claims if pid in c.profiles]
+    why = outcome.no_mid_reason.rstrip(".")
     mid = f"{outcome.mid.value:g} {outcome.mid.unit}" if outcome.mid else \
-        f"none stated ({outcome.no_mid_reason.rstrip('.')})" if outcome.no_mid_reason else "none stated"
+        f"none stated ({why})" if why else "none stated"
     words = [f"## `{pid}`: {outcome.name} vs {comparator.kind}",
              f"Outcome *{outcome.name}* ({outcome.importance}, {outcome.direction}; minimal "
              f"important difference: {mid}) against {comparator.kind}. Claims mapped to it: "
@@ -621,31 +625,31 @@ def _rating_cells(rec: Recorder, profile: Profile) -> list:
             new_code_cell(f"{code}\n{show}")]
 
 
-def questions_record(rec: Recorder) -> nbformat.NotebookNode:
+def questions_record(rec: Recorder, outcome_id: str) -> nbformat.NotebookNode:
+    """The notebook of one outcome's questions (one per comparison)."""
     review, protocol = rec.review, rec.review.protocol
-    specs = list(protocol.profiles)
+    outcome = protocol.outcome(outcome_id)
+    specs = [s for s in protocol.profiles if s.outcome == outcome_id]
     rated = [s.id for s in specs if profiles_stage_accepted(rec.profiles.get(s.id))]
-    intro = (f"# The questions: evidence profiles\n\nGRADE rates the certainty of an effect "
-             f"for one outcome and one comparison. The protocol of *{review.meta.title}* asks "
-             f"{len(specs)} question(s) (`evidence/{review.slug}/protocol.yaml`); "
-             f"{sum(s.id in rec.profiles for s in specs)} have results recorded and "
-             f"{len(rated)} are rated by a reviewer. For each: its searches and screening, the "
-             "results each study reported, their risk of bias, the rating and the "
-             "summary-of-findings row.\n\n" + NOTE.format(slug=review.slug))
+    pids = [s.id for s in specs]
+    intro = (f"# Questions: {outcome.name}\n\nGRADE rates the certainty of an effect for one "
+             f"outcome and one comparison. For *{outcome.name}* ({outcome.importance}, "
+             f"{outcome.direction}) the protocol of *{review.meta.title}* asks {len(specs)} "
+             f"question(s): {', '.join(f'`{p}`' for p in pids)}; "
+             f"{sum(p in rec.profiles for p in pids)} have results recorded and {len(rated)} "
+             "are rated by a reviewer. For each: its searches and screening, the results each "
+             "study reported, their risk of bias, the rating and the summary-of-findings "
+             "row.\n\n" + NOTE.format(slug=review.slug))
     cells = [new_markdown_cell(intro),
              new_code_cell("import reviewtools as rt\nfrom reviewtools import notebook as nb\n\n"
                            f"review = nb.open_review({lit(review.slug)})\n"
                            "nb.protocol_outcomes(review)")]
     for spec in specs:
         cells += _profile_cells(rec, spec.id)
-    cells += [new_markdown_cell("## Summary of findings\n\nOne row per profile rated by a "
-                                "reviewer, certainty with its footnoted reasons:"),
-              new_code_cell("review.sof()")]
-    if rec.assessments:
-        cells += [new_markdown_cell("## Dual review: agreement\n\nSubmitted assessments side "
-                                    "by side, with weighted kappa per pair of reviewers."),
-                  new_code_cell("agreement = review.agreement()\n"
-                                "agreement.attrs[\"pairs\"], agreement")]
+    cells += [new_markdown_cell("## Summary of findings\n\nThis outcome's profiles rated by a "
+                                "reviewer, certainty with its footnoted reasons (the whole "
+                                "table is in the overview):"),
+              new_code_cell(f"sof = review.sof()\nsof[sof[\"profile\"].isin({lit(pids)})]")]
     return new_notebook(cells=cells, metadata={"kernelspec": KERNEL})
 
 
@@ -659,7 +663,8 @@ def overview_record(rec: Recorder) -> nbformat.NotebookNode:
             f"{_counts((c.verdict.value if c.verdict else None for c in judged), 'no verdict')}"
             f"; {sum(bool(c.verdict and c.verdict.overstated) for c in judged)} overstated. "
             "The section notebooks beside this one record each claim's decisions, the "
-            "questions notebook each evidence profile, and the export notebook the writer's "
+            "questions notebooks (one per outcome) each evidence profile, and the export "
+            "notebook the writer's "
             "statements. This notebook reads; it changes nothing.\n\n"
             + NOTE.format(slug=review.slug))
     cells = [
@@ -683,6 +688,11 @@ def overview_record(rec: Recorder) -> nbformat.NotebookNode:
         new_code_cell("rt.search.prisma_counts(review)"),
         new_markdown_cell("## Summary of findings"),
         new_code_cell("review.sof()"),
+        *([new_markdown_cell("## Dual review: agreement\n\nSubmitted assessments side by "
+                             "side, with weighted kappa per pair of reviewers (open ones are "
+                             "never shown)."),
+           new_code_cell("agreement = review.agreement()\nagreement.attrs[\"pairs\"], "
+                         "agreement")] if rec.assessments else []),
         new_markdown_cell("## Check\n\nWhat `reviewtools check` reports for this review (an "
                           "empty list: no problems)."),
         new_code_cell("[str(p) for p in rt.checks.check(review.settings, [review.slug])]"),
@@ -732,12 +742,14 @@ def planned_record(review: Review, folder: Path) -> dict[str, nbformat.NotebookN
     for name, claims in sections.items():
         out[name] = section_record(rec, name, claims)
     if rec.protocol is not None and rec.protocol.profiles:
-        name = next((n for n in existing if _kind(n) == "questions"), None)
-        if name is None:
-            numbers = [int(NUMBERED.match(n).group(1)) for n in [*existing, *sections]
-                       if NUMBERED.match(n) and NUMBERED.match(n).group(1) != "99"]
-            name = f"{max(numbers, default=0) + 1:02d}-questions.ipynb"
-        out[name] = questions_record(rec)
+        numbers = [int(NUMBERED.match(n).group(1)) for n in [*existing, *sections]
+                   if NUMBERED.match(n) and NUMBERED.match(n).group(1) != "99"
+                   and _kind(n) != "questions"]
+        held = next((NUMBERED.match(n).group(1) for n in existing if _kind(n) == "questions"),
+                    None)
+        number = held or f"{max(numbers, default=0) + 1:02d}"
+        for outcome_id in dict.fromkeys(s.outcome for s in rec.protocol.profiles):
+            out[f"{number}-questions-{outcome_id}.ipynb"] = questions_record(rec, outcome_id)
     export = next((n for n in existing if _kind(n) == "export"), "99-export.ipynb")
     out[export] = export_record(rec)
     return out
@@ -763,7 +775,11 @@ def record_notebooks(review: Review, folder: Path) -> list[Path]:
     written (a notebook that would not change is left as it is)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, notebook in planned_record(review, folder).items():
+    planned = planned_record(review, folder)
+    for old in sorted(folder.glob("*.ipynb")):  # an outcome no longer asked about
+        if _kind(old.name) == "questions" and old.name not in planned:
+            old.unlink()
+    for name, notebook in planned.items():
         path = folder / name
         for i, cell in enumerate(notebook.cells):  # stable ids: the same evidence, same bytes
             cell.id = f"{Path(name).stem[:50]}-{i:03d}"
