@@ -15,7 +15,7 @@ from nbclient import NotebookClient
 import reviewtools as rt
 from reviewtools.cli.main import main as cli
 from reviewtools.literature.search import log_search, screen
-from reviewtools.model.protocol import Comparator, ProfileSpec
+from reviewtools.model.protocol import ProfileSpec
 from reviewtools.notebook.record import notebook_claims, record_notebooks
 from reviewtools.review import open_review
 from reviewtools.store.files import save_record
@@ -55,7 +55,7 @@ def test_shipped_review_notebooks_record_the_evidence_and_change_nothing(repo_co
     names = sorted(p.name for p in folder.glob("*.ipynb"))
     assert {"00-overview.ipynb", "01-circulation.ipynb", "05-mood.ipynb",
             "06-export.ipynb"} <= set(names)
-    assert any(n.endswith("-questions.ipynb") for n in names)
+    assert any("-questions-" in n for n in names)
     review = open_review("foot-massage", root=repo_copy)
     claims = [c for c in review.load_claims() if c.status != "not a claim"]
     listed = [cid for n in names for cid in notebook_claims(folder / n)
@@ -79,17 +79,18 @@ def test_shipped_review_notebooks_record_the_evidence_and_change_nothing(repo_co
 
 
 def _small_review(root: Path) -> rt.Review:
-    """The kava review of tests/test_new_review.py with decisions of every kind recorded."""
+    """The kava review of tests/test_new_review.py with decisions of every kind recorded:
+    a profile rated by two reviewers blind and reconciled, one rated by one reviewer, one
+    with an open assessment, question-level searches and screening, links, grades, a claim
+    that follows its profile, a writer's statement."""
     settings = rt.Settings.from_env(root=root)
     review = _start(root, settings)
     protocol = review.protocol
-    comparators = [*protocol.comparators] or [Comparator(id="usual-care", kind="usual care")]
-    spec = ProfileSpec(id="anxiety-vs-" + comparators[0].id, outcome="anxiety",
-                       comparator=comparators[0].id)
-    other = ProfileSpec(id="sleep-vs-" + comparators[0].id, outcome="sleep",
-                        comparator=comparators[0].id)
+    dual_spec = ProfileSpec(id="anxiety-vs-usual-care", outcome="anxiety", comparator="usual-care")
+    rated = ProfileSpec(id="sleep-vs-usual-care", outcome="sleep", comparator="usual-care")
+    blind = ProfileSpec(id="anxiety-vs-sham", outcome="anxiety", comparator="sham")
     save_record(review.protocol_path, protocol.model_copy(update={
-        "comparators": comparators, "profiles": [spec, other]}))
+        "profiles": [dual_spec, rated, blind]}))
     review = open_review("kava", settings=settings)
     review.appraise("kavatrial2021", by="ann", design="RCT", n=420, n_unit="participants",
                     population="adults with anxiety", intervention="kava extract 250 mg",
@@ -103,29 +104,39 @@ def _small_review(root: Path) -> rt.Review:
     sleep = next(c for c in review.load_claims() if "sleep quality" in c.text)
     review.link(anxiety.id, "kavatrial2021", by="ann", stance="supports", outcome="anxiety",
                 quote="Synthetic quote.", directness="direct", note="a note")
-    review.add_evidence(spec.id, "kavatrial2021", outcome="anxiety (HAM-A)",
+    review.add_evidence(dual_spec.id, "kavatrial2021", outcome="anxiety (HAM-A)",
                         direction="favours intervention", n=420, measure="SMD", value=-0.5,
                         ci_low=-0.7, ci_high=-0.3, by="ann")
-    review.rate_profile(spec.id, by="ann",
-                        downgrades={"publication_bias": (1, "one sponsor's trial only")})
-    review.map_claim(anxiety.id, [spec.id], by="ann")
+    for name in ("ann", "bob"):  # blind dual rating, then the consensus
+        me = review.as_reviewer(name)
+        me.open_assessment(dual_spec.id)
+        if name == "bob":
+            me.assess(dual_spec.id, downgrades={"publication_bias": (1, "one sponsor only")})
+        me.submit_assessment(dual_spec.id)
+    review.as_reviewer("ann").reconcile(dual_spec.id, note="agreed after discussion",
+                                        downgrades={"publication_bias": (1, "one sponsor")})
+    review.map_claim(anxiety.id, [dual_spec.id], by="ann")
     review.follow_profiles(anxiety.id, by="ann")
     review.link(sleep.id, "teatrial2019", by="bob", stance="supports", outcome="sleep quality",
                 quote="Synthetic quote.")
     review.grade(sleep.id, by="bob", downgrades={"imprecision": (2, "40 participants")})
     review.verdict(sleep.id, "uncertain", by="bob", reason="only a different intervention")
-    review.add_evidence(other.id, "teatrial2019", outcome="sleep quality (PSQI)",
+    review.add_evidence(rated.id, "teatrial2019", outcome="sleep quality (PSQI)",
                         direction="favours intervention", n=40, by="bob")
-    log_search(review, spec.id, "kava anxiety trial", "pages", ["doi:10.0000/synthetic.kava"],
-               date="2026-12-01T10:00:00Z")
-    log_search(review, spec.id, "kava anxiety trial", "pages",
+    review.rate_profile(rated.id, by="bob",
+                        downgrades={"publication_bias": (1, "one small trial only")})
+    review.add_evidence(blind.id, "kavatrial2021", outcome="anxiety vs placebo",
+                        direction="no difference", n=420, by="ann")
+    log_search(review, dual_spec.id, "kava anxiety trial", "pages",
+               ["doi:10.0000/synthetic.kava"], date="2026-12-01T10:00:00Z")
+    log_search(review, dual_spec.id, "kava anxiety trial", "pages",
                ["doi:10.0000/synthetic.kava", "pmid:1"], date="2026-12-02T10:00:00Z")
-    screen(review, spec.id, "doi:10.0000/synthetic.kava", "include", "", "ann", title="K")
-    screen(review, spec.id, "pmid:1", "exclude", "wrong comparator", "bob")
-    # an open dual assessment of the second profile: never shown in the notebooks
+    screen(review, dual_spec.id, "doi:10.0000/synthetic.kava", "include", "", "ann", title="K")
+    screen(review, dual_spec.id, "pmid:1", "exclude", "wrong comparator", "bob")
+    # an open assessment: never shown in the notebooks
     carol = review.as_reviewer("carol")
-    carol.open_assessment(other.id, ai_assisted=True)
-    carol.assess(other.id, note="CAROL-OPEN-NOTE", downgrades={"imprecision": (2, "n 40")})
+    carol.open_assessment(blind.id, ai_assisted=True)
+    carol.assess(blind.id, note="CAROL-OPEN-NOTE", downgrades={"imprecision": (2, "n 420")})
     review.set_statement(anxiety.id, "Kava extract may reduce anxiety.", by="writer")
     return open_review("kava", settings=settings)
 
@@ -136,11 +147,12 @@ def test_a_new_review_recorded_runs_and_changes_nothing(tmp_path, monkeypatch):
     assert cli(["notebooks", "kava", "--root", str(tmp_path)]) == 0
     names = [p.name for p in sorted(folder.glob("*.ipynb"))]
     assert names[0] == "00-overview.ipynb" and names[-1] == "99-export.ipynb"
-    assert any(n.endswith("-questions.ipynb") for n in names)
+    assert "03-questions-anxiety.ipynb" in names and "03-questions-sleep.ipynb" in names
     text = "".join((folder / n).read_text(encoding="utf-8") for n in names)
     for expected in ("review.follow_profiles(", "review.rate_profile(", "review.add_evidence(",
                      "rt.search.log_search(", "rt.search.screen(", "review.grade(",
-                     "review.set_statement(", "one sponsor's trial only", "\\\"bob\\\"",
+                     "review.set_statement(", "one small trial only", "review.agreement()",
+                     "\\\"bob\\\"",
                      "\\\"writer\\\""):
         assert expected in text, expected
     assert "CAROL-OPEN-NOTE" not in text
