@@ -67,9 +67,9 @@ def op_floor_one_review(root: Path) -> str:
 def op_dataframes(root: Path) -> str:
     import pandas as pd
 
-    from reviewtools.appraisal.studies import load_studies
     from reviewtools.review import Review, list_reviews
     from reviewtools.settings import Settings
+    from reviewtools.store.folders import load_studies
     settings = Settings.from_env(root=root)
     claims, links = [], []
     for slug in list_reviews(settings):
@@ -144,7 +144,6 @@ def worker(op: str, root: Path) -> None:
     import pandas  # noqa: F401
     import yaml  # noqa: F401
 
-    import reviewtools.appraisal.studies
     import reviewtools.cli.main
     import reviewtools.grading.checks
     import reviewtools.grading.tables  # noqa: F401

@@ -22,12 +22,13 @@ from reviewtools.appraisal.studies import appraise as appraise_study
 from reviewtools.claims import edits
 from reviewtools.claims.detection import sections_of
 from reviewtools.claims.reconcile import ExtractReport, reconcile
-from reviewtools.errors import ClaimMismatchError, ConflictError, InputError
-from reviewtools.grading import judgements, migration
+from reviewtools.errors import ClaimMismatchError, ConflictError, InputError, NotFoundError
+from reviewtools.grading import dual, judgements, migration
 from reviewtools.grading import profiles as profiles_stage
 from reviewtools.grading.migration import MigrationReport
 from reviewtools.grading.verdicts import claim_verdict
 from reviewtools.literature import bib
+from reviewtools.model.assessments import Assessment
 from reviewtools.model.profiles import Profile, ProfileEntry
 from reviewtools.model.protocol import Protocol, draft_protocol
 from reviewtools.model.records import SCHEMA_VERSION, Claim, ReviewMeta, Section, Study, now
@@ -60,15 +61,17 @@ __all__ = ["CLAIM_COLUMNS", "ExtractReport", "Review", "claim_row", "extract_rev
            "list_reviews", "new_review", "open_review", "review_dir", "write_protocol"]
 
 CLAIM_COLUMNS = ["id", "section", "text", "start", "end", "flags", "parent", "status", "verdict",
-                 "certainty", "overstated", "keys"]
+                 "certainty", "overstated", "keys", "kind"]
 
 
 def open_review(slug: str, *, root: str | Path | None = None,
-                settings: Settings | None = None) -> Review:
-    """Open an existing review under ``<root>/evidence/<slug>``."""
+                settings: Settings | None = None, reviewer: str | None = None,
+                blind: bool = False) -> Review:
+    """Open an existing review under ``<root>/evidence/<slug>`` (``blind``: as ``reviewer``,
+    seeing what dual review's blinding lets them see, :mod:`reviewtools.grading.dual`)."""
     settings = settings or Settings.from_env(root=root)
     existing_review(slug, settings)  # NotFoundError, with what to run, if there is none
-    return Review(slug, settings)
+    return Review(slug, settings, reviewer=reviewer, blind=blind)
 
 
 class Review(ReviewFolder):
@@ -82,9 +85,18 @@ class Review(ReviewFolder):
     does not list, is refused before anything is written.
     """
 
-    def __init__(self, slug: str, settings: Settings) -> None:
+    def __init__(self, slug: str, settings: Settings, *, reviewer: str | None = None,
+                 blind: bool = False) -> None:
         super().__init__(slug, settings)
         self.expected: dict[str, str] | None = None
+        self.reviewer = reviewer or settings.reviewer  # whose assessments (dual review)
+        self.blind = blind  # profile(), load_profiles(), sof() show what blinding allows
+
+    def as_reviewer(self, name: str, *, blind: bool = True) -> Review:
+        """This review as reviewer ``name`` sees it (blinded by default), same bindings."""
+        view = Review(self.slug, self.settings, reviewer=dual.check_reviewer(name), blind=blind)
+        view.expected = self.expected
+        return view
 
     def bind(self, claims: Mapping[str, str]) -> Review:
         """Declare the claims (id -> text) the calling notebook decides on; returns self.
@@ -129,16 +141,23 @@ class Review(ReviewFolder):
         return claim
 
     def __repr__(self) -> str:
-        return f"<Review {self.slug!r}: {len(self.load_claims())} claims>"
+        return f"<Review {self.slug!r}: {len(self.load_claims(include_dropped=False))} claims>"
 
     def _repr_html_(self) -> str:
         from reviewtools.grading.tables import status_table
         return f"<h4>{self.meta.title}</h4>" + status_table([self]).to_html(index=False)
 
     def claims(self, *, include_dropped: bool = False) -> pd.DataFrame:
-        """One row per claim: id, section, text, offsets, flags, status, verdict, certainty."""
+        """One row per claim: id, section, text, offsets, flags, status, verdict, certainty,
+        kind; ``include_dropped=True`` adds dropped records, sentences not treated as claims
+        and split containers (a container's verdict derived from its parts)."""
         import pandas as pd
-        rows = [claim_row(c) for c in self.load_claims(include_dropped=include_dropped)]
+        records = self.load_claims(include_dropped=include_dropped)
+        rows = [claim_row(c) for c in records]
+        for row, c in zip(rows, records, strict=True):
+            if c.is_container:  # its verdict, for display, from its parts
+                derived = edits.derived_verdict([p for p in records if p.parent == c.id])
+                row["verdict"] = f"{derived} (from its parts)" if derived else None
         return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
     def _changed(self, old: Claim, new: Claim) -> Claim:
@@ -152,13 +171,20 @@ class Review(ReviewFolder):
                                   by=by, section=section, occurrence=occurrence)
         return self.save(self._check_new(claim), create=True)
 
-    def split(self, claim_id: str, parts: list[str], *, by: str) -> list[Claim]:
-        """Split a compound claim into atomic sub-claims, each anchored to its own span.
+    def split(self, claim_id: str, parts: list[str], *, by: str,
+              spans: list[str | None] | None = None) -> list[Claim]:
+        """Split a compound claim into parts, each one proposition: words of the sentence,
+        or the reviewer's own wording ("Sauna bathing lowers the risk of stroke") anchored to
+        the sub-span in ``spans`` (else to the whole sentence). The parent becomes a
+        container (status 'split'): not a claim, no verdict, counted once through its parts.
 
         All or nothing: every sub-claim is checked first, then all are written together.
+        Re-running a split that exists changes nothing (a split recorded before containers
+        keeps its parent as a claim with its own verdict).
         """
-        subs = [self._check_new(s) for s in edits.split_parts(self.decide_on(claim_id), parts,
-                                                               self.snapshot, by=by)]
+        parent = self.decide_on(claim_id)
+        subs = [self._check_new(s) for s in edits.split_parts(parent, parts, self.snapshot,
+                                                               by=by, spans=spans)]
         with folder_lock(self.claims_dir):
             files = []
             for sub in subs:
@@ -170,8 +196,60 @@ class Review(ReviewFolder):
                     raise ConflictError(f"{sub.id} already exists with other text; nothing "
                                         "was split", path=path)
                 files.append((f"claims/{sub.id}.yaml", _next_revision(path, sub, create=True)))
+            boxed = edits.container(parent, subs, by=by) if files else parent
+            if boxed is not parent:
+                files.append((f"claims/{parent.id}.yaml",
+                              _next_revision(self.claim_path(parent.id), boxed)))
             journal.commit(self.path, files)
         return [load_record(self.claim_path(sub.id), Claim) for sub in subs]
+
+    def propose_split(self, claim_id: str) -> list[dict[str, str]]:
+        """Parts a compound claim could be split into (text and the span each comes from),
+        for the reviewer to reword and pass to :meth:`split`."""
+        from reviewtools.claims.compound import propose_split
+        claim = self.claim(claim_id)
+        return [{"text": p.text, "span": claim.quote[p.start:p.end]}
+                for p in propose_split(claim.quote)]
+
+    def promote(self, claim_id: str, *, by: str, kind: str = "health-claim") -> Claim:
+        """Treat a sentence of another kind (advice, marketing ...) or a dropped one as a
+        claim to review ('health-claim' or 'harm-claim')."""
+        claim = self.decide_on(claim_id)
+        return self._changed(claim, edits.promoted(claim, by=by, kind=kind))
+
+    def set_topic(self, claim_ids: list[str] | str, topic: str, *, by: str) -> list[Claim]:
+        """Move claims to outcome topic ``topic`` (articles without headings are published
+        by topic); a split sentence's parts move with it."""
+        ids = [claim_ids] if isinstance(claim_ids, str) else list(claim_ids)
+        family = [c for c in self.load_claims() if c.id in ids or c.parent in ids]
+        return [self._changed(c, edits.with_topic(c, topic, by=by)) for c in family]
+
+    def rename_topic(self, old: str, new: str, *, by: str) -> list[Claim]:
+        """Rename outcome topic ``old`` to ``new`` for every claim in it."""
+        from reviewtools.claims.topics import topic_of
+        protocol = self.protocol_or_none()
+        ids = [c.id for c in self.load_claims(include_dropped=False)
+               if topic_of(c, protocol) == old]
+        if not ids:
+            raise InputError(f"no claim has the topic {old[:60]!r}; see review.topics()")
+        return self.set_topic(ids, new, by=by)
+
+    def topics(self) -> pd.DataFrame:
+        """One row per claim: its id, its outcome topic and its text."""
+        import pandas as pd
+
+        from reviewtools.claims.topics import topic_of
+        protocol = self.protocol_or_none()
+        rows = [{"id": c.id, "topic": topic_of(c, protocol), "text": c.text}
+                for c in self.load_claims(include_dropped=False)]
+        return pd.DataFrame(rows, columns=["id", "topic", "text"])
+
+    def not_claims(self) -> pd.DataFrame:
+        """The sentences not treated as claims, with their kind and the rule that decided."""
+        import pandas as pd
+        rows = [{"id": c.id, "kind": c.kind, "reason": c.drop_reason or c.status,
+                 "text": c.text} for c in self.load_claims() if c.status == "not a claim"]
+        return pd.DataFrame(rows, columns=["id", "kind", "reason", "text"])
 
     def merge(self, claim_ids: list[str], *, by: str) -> Claim:
         """Merge adjacent claims into one spanning them; the originals are marked dropped."""
@@ -228,12 +306,27 @@ class Review(ReviewFolder):
 
 
     # ---- evidence profiles (reviewtools.grading.profiles, .verdicts) ---------------------
-    def profile(self, profile_id: str) -> Profile:
-        """The profile ``profile_id`` (an empty one, from the protocol, if none is saved)."""
+    def stored_profile(self, profile_id: str) -> Profile:
+        """The profile ``profile_id`` as saved (an empty one, from the protocol, if none is)."""
         path = self.profile_path(profile_id)
         if path.is_file():
             return load_record(path, Profile)
         return profiles_stage.new_profile(self.protocol, profile_id)
+
+    def profile(self, profile_id: str) -> Profile:
+        """The profile ``profile_id``; in blind mode, what this reviewer may see of it."""
+        profile = self.stored_profile(profile_id)
+        return self._blinded(profile) if self.blind else profile
+
+    def load_profiles(self) -> dict[str, Profile]:
+        """Every evidence profile by id; in blind mode, what this reviewer may see of each."""
+        profiles = super().load_profiles()
+        if not self.blind:
+            return profiles
+        return {pid: self._blinded(p) for pid, p in profiles.items()}
+
+    def _blinded(self, profile: Profile) -> Profile:
+        return self.blind_view(profile.id, profile).profile
 
     def _save_profile(self, old: Profile, new: Profile) -> Profile:
         if new is old:
@@ -246,7 +339,7 @@ class Review(ReviewFolder):
         ``n`` (participants analysed; leave out when not reported), ``measure``, ``value``,
         ``ci_low``, ``ci_high``, ``i2``, ``studies_pooled``, ``result``, ``quote``."""
         load_study(key, self.settings)  # NotFoundError when it has not been appraised
-        old = self.profile(profile_id)
+        old = self.stored_profile(profile_id)
         entry = ProfileEntry(study=key, outcome=outcome, direction=direction, by=by, at=now(),
                              **result)
         return self._save_profile(old, profiles_stage.with_entry(old, entry, replace=replace))
@@ -254,7 +347,7 @@ class Review(ReviewFolder):
     def rate_profile(self, profile_id: str, *, by: str, **kw: object) -> Profile:
         """Rate a profile's certainty: ``downgrades``/``upgrades`` {domain: (levels, reason)}
         to change a proposal, ``certainty`` + ``justification`` to override the result."""
-        old = self.profile(profile_id)
+        old = self.stored_profile(profile_id)
         studies = {e.study: load_study(e.study, self.settings) for e in old.entries}
         rating = profiles_stage.rate(old, studies, self.protocol, by=by,
                                      tools=load_assessments(self.settings), **kw)
@@ -288,6 +381,90 @@ class Review(ReviewFolder):
         return claim_verdict(profiles, studies, self.protocol,
                              no_studies_found=claim.no_studies_found)
 
+    # ---- dual review, blinded (reviewtools.grading.dual) ---------------------------------
+    def _profile_inputs(self, profile: Profile) -> dict[str, object]:
+        return {"studies": {e.study: load_study(e.study, self.settings) for e in profile.entries},
+                "protocol": self.protocol, "tools": load_assessments(self.settings)}
+
+    def _own(self, profile_id: str) -> Assessment:
+        own = dual.load_assessment(self, profile_id, self.reviewer)
+        if own is None:
+            raise NotFoundError(f"{self.reviewer} has no assessment of {profile_id}",
+                                hint=f"open one: review.open_assessment('{profile_id}')")
+        return own
+
+    def _save_own(self, old: Assessment, new: Assessment) -> Assessment:
+        return old if new is old else dual.save_assessment(self, new)
+
+    def open_assessment(self, profile_id: str, *, ai_assisted: bool = False) -> Assessment:
+        """Open this reviewer's assessment of a profile, pre-filled with the library's
+        proposals (the same one if it is open or submitted already)."""
+        found = dual.load_assessment(self, profile_id, self.reviewer)
+        if found is not None:
+            return found
+        profile = self.stored_profile(profile_id)
+        new = dual.open_assessment(profile, **self._profile_inputs(profile),
+                                   reviewer=self.reviewer, ai_assisted=ai_assisted)
+        return dual.save_assessment(self, new, create=True)
+
+    def assessment(self, profile_id: str) -> Assessment:
+        """This reviewer's own assessment of a profile (NotFoundError if none is open)."""
+        return self._own(profile_id)
+
+    def assess(self, profile_id: str, **kw: object) -> Assessment:
+        """Change this reviewer's open assessment: ``downgrades``/``upgrades`` {domain:
+        (levels, reason)}, ``certainty`` + ``justification``, ``note``."""
+        old = self._own(profile_id)
+        profile = self.stored_profile(profile_id)
+        return self._save_own(old, dual.change(old, profile, **self._profile_inputs(profile),
+                                               **kw))
+
+    def submit_assessment(self, profile_id: str) -> Assessment:
+        """Submit (freeze) this reviewer's assessment; others' become visible to them."""
+        old = self._own(profile_id)
+        return self._save_own(old, dual.submit(old))
+
+    def reopen_assessment(self, profile_id: str, *, reason: str) -> Assessment:
+        """Open a submitted assessment again (logged with ``reason``)."""
+        old = self._own(profile_id)
+        return self._save_own(old, dual.reopen(old, reason=reason))
+
+    def blind_view(self, profile_id: str, profile: Profile | None = None) -> dual.BlindView:
+        """What this reviewer may see of a profile and of the others' assessments of it."""
+        profile = profile or self.stored_profile(profile_id)
+        return dual.blind_view(profile, dual.load_assessments(self, profile_id), self.reviewer)
+
+    def agreement(self) -> pd.DataFrame:
+        """Submitted assessments side by side; ``.attrs["pairs"]``: weighted kappa on
+        certainty (linear, quadratic) and n per pair of reviewers, percent agreement per
+        domain. Blind mode: only the profiles this reviewer has submitted."""
+        return dual.agreement(self, reviewer=self.reviewer if self.blind else None).table()
+
+    def reconcile(self, profile_id: str, *, by: str | None = None, **kw: object) -> Profile:
+        """Write the consensus of the submitted assessments into the profile's rating:
+        ``note`` (required when they disagreed), ``certainty``, ``downgrades``/``upgrades``
+        for what they disagreed on, ``by`` (default: this reviewer)."""
+        old = self.stored_profile(profile_id)
+        new = dual.reconcile(old, dual.load_assessments(self, profile_id),
+                             **self._profile_inputs(old), by=by or self.reviewer, **kw)
+        return self._save_profile(old, new)
+
+    def follow_profiles(self, claim_id: str, *, by: str) -> Claim:
+        """Give the claim the verdict and certainty its rated profiles give (GRADE rates the
+        outcome and comparison, not the sentence); a claim with no rated profile is returned
+        unchanged. Re-running changes nothing until a profile's rating changes."""
+        certainty, value, reason = self.evidence_verdict(claim_id)
+        if certainty is None:
+            return self.claim(claim_id)
+        claim = self.decide_on(claim_id)
+        why = f"the certainty of its profiles ({', '.join(claim.profiles)}): {reason}"
+        if claim.grade is None or claim.grade.certainty != certainty or claim.grade.by != by:
+            self.grade(claim_id, by=by, certainty=certainty, justification=why, replace=True)
+        current = self.claim(claim_id).verdict
+        if current is None or current.value != value or current.reason != why or \
+                current.by != by:
+            self.verdict(claim_id, value, by=by, reason=why, replace=True)
+        return self.claim(claim_id)
 
     def sof(self, *, proposals: bool = False) -> pd.DataFrame:
         """The summary-of-findings table (rated profiles; ``proposals=True`` adds the
@@ -313,6 +490,7 @@ def claim_row(c: Claim) -> dict:
         "certainty": c.grade.certainty if c.grade else None,
         "overstated": bool(c.verdict and c.verdict.overstated),
         "keys": sorted({link.key for link in c.links}),
+        "kind": c.kind or "",
     }
 
 

@@ -45,6 +45,88 @@ class Block:
 
 
 @dataclass
+class PageContext:
+    """What surrounds the article on its page: the page title, the header and footer lines
+    and the contact lines (phone, e-mail, address), and the brand or business names in them.
+    Sentence kinds use it to tell a business's advertisement from an article."""
+
+    title: str = ""
+    lines: list[str] = field(default_factory=list)  # header, footer and contact lines
+    names: list[str] = field(default_factory=list)  # brand or business names found in them
+
+    @property
+    def commercial(self) -> bool:
+        """True if the page names a business (in its title, header, footer or contacts)."""
+        return bool(self.names)
+
+
+_CONTACT = re.compile(r"(?:\+?\d[\d ()./-]{7,}\d|[\w.+-]+@[\w-]+\.[\w.]+|\b(?:tel|phone|call us"
+                      r"|contact us|e-?mail|address|opening hours|book (?:now|online|an "
+                      r"appointment))\b|©|\(c\) \d{4}|all rights reserved)", re.IGNORECASE)
+_BUSINESS = ("Spa", "Salon", "Studio", "Wellness", "Clinic", "Clinics", "Centre", "Center",
+             "Therapy", "Therapies", "Health", "Holistics", "Labs", "Ltd", "Limited", "Inc",
+             "LLC", "GmbH", "Co", "Company", "Beauty", "Sauna", "Saunas", "Retreat", "Shop",
+             "Store", "Pharmacy", "Naturals", "Botanicals", "Foods")
+_NAME = re.compile(r"\b((?:[A-Z][\w'&-]*|&)(?: (?:[A-Z][\w'&-]*|&)){0,4})")
+
+
+def business_names(lines: list[str]) -> list[str]:
+    """Brand or business names in page-context lines: capitalised runs ending in a business
+    word ('Ashlee Spa'), or the holder named after a copyright sign ('© 2024 Zendith')."""
+    found: list[str] = []
+    for line in lines:
+        for m in re.finditer(r"(?i:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*"
+                             r"([A-Z][\w'&-]*(?: (?!All\b)[A-Z][\w'&-]*){0,3})", line):
+            found.append(m.group(1))
+        for m in _NAME.finditer(line):
+            words = m.group(1).split()
+            while words and words[-1] not in _BUSINESS:
+                words.pop()
+            if len(words) >= 2:
+                found.append(" ".join(words))
+    names: list[str] = []
+    for name in found:
+        name = name.strip(" .&")
+        if len(name) > 2 and name.lower() not in {n.lower() for n in names} \
+                and name.lower() not in ("all rights", "all rights reserved"):
+            names.append(name)
+    return names
+
+
+_DOMAIN_BUSINESS = ("spa", "salon", "studio", "wellness", "clinic", "clinics", "centre",
+                    "center", "sauna", "saunas", "therapy", "therapies", "holistics", "labs",
+                    "beauty", "retreat", "shop", "store", "pharmacy", "naturals", "botanicals")
+
+
+def domain_name(url: str) -> str:
+    """A business name from a site's domain when the domain ends with a business word
+    ('zendithspa.com' -> 'Zendith Spa'); '' otherwise."""
+    try:
+        host = (urlparse(url).hostname or "").removeprefix("www.")
+    except ValueError:  # a malformed address ('https://[.com/') names no business
+        return ""
+    stem = host.split(".")[0] if host else ""
+    stem = re.sub(r"[^a-z0-9-]", "", stem.lower())
+    for word in sorted(_DOMAIN_BUSINESS, key=len, reverse=True):
+        head = stem.removesuffix(word).strip("-")
+        if stem.endswith(word) and len(head) >= 2:
+            return " ".join(w.capitalize() for w in [*head.split("-"), word] if w)
+    return ""
+
+
+def page_context(title: str, lines: list[str], url: str = "") -> PageContext:
+    """The context of a page from its title, its header, footer and contact lines, and the
+    site's own address (``url``: where it was fetched, or its canonical link)."""
+    lines = [_clean(x) for x in lines if _clean(x)][:60]
+    parts = [p.strip() for p in re.split(r"\s[|–—-]\s|\s::\s", title) if p.strip()]
+    names = business_names([*(parts[1:] if len(parts) > 1 else []), *lines])
+    site = domain_name(url) if url.startswith(("http://", "https://")) else ""
+    if site and site.lower() not in {n.lower() for n in names}:
+        names.append(site)
+    return PageContext(title=title, lines=lines, names=names)
+
+
+@dataclass
 class ArticleText:
     """An imported article: snapshot text, its blocks with offsets, and provenance."""
 
@@ -55,6 +137,7 @@ class ArticleText:
     media_type: str = "text/plain"
     original: bytes = b""
     retrieved: str = field(default_factory=now)
+    context: PageContext = field(default_factory=PageContext)
 
     @property
     def sha256(self) -> str:
@@ -75,7 +158,41 @@ def load_article(source: str, settings: Settings | None = None) -> ArticleText:
         charset = charset or declared_charset(data)
     text = decode(data, source, charset)
     blocks = parse_blocks(text, media_type)
-    return build_article(blocks, source=source, media_type=media_type, original=data)
+    article = build_article(blocks, source=source, media_type=media_type, original=data)
+    article.context = context_of(text, media_type, article.title, source)
+    return article
+
+
+def context_of(text: str, media_type: str, title: str, source: str = "") -> PageContext:
+    """The page context (:class:`PageContext`) of an article's source text; ``source`` is
+    where it came from (a URL names the site)."""
+    if media_type == "text/html":
+        return html_context(text, source)
+    lines = [_clean(x) for x in text.splitlines() if _clean(x)]
+    contact = [x for x in lines if _CONTACT.search(x) and len(x.split()) <= 25]
+    return page_context(title, contact, source)
+
+
+def html_context(text: str, source: str = "") -> PageContext:
+    """Title, header, footer and contact lines of an HTML page, and its site's address
+    (the canonical link or og:url, else ``source``)."""
+    soup = BeautifulSoup(text, "lxml")
+    title = _clean(soup.title.get_text()) if soup.title else ""
+    lines: list[str] = []
+    for tag in soup.find_all(("header", "footer", "address")):
+        lines += [x for x in tag.get_text("\n").splitlines() if x.strip()]
+    for a in soup.find_all("a", href=True):
+        if a["href"].startswith(("tel:", "mailto:")):
+            lines.append(a.get_text(" ") or a["href"].split(":", 1)[1])
+    for meta in soup.find_all("meta", attrs={"property": "og:site_name"}):
+        lines.append(str(meta.get("content", "")))
+    canonical = soup.find("link", rel="canonical", href=True) or soup.find(
+        "meta", attrs={"property": "og:url"})
+    url = str(canonical.get("href") or canonical.get("content") or "") if canonical else ""
+    for x in soup.get_text("\n").splitlines():
+        if _CONTACT.search(x) and len(x.split()) <= 25:
+            lines.append(x)
+    return page_context(title, list(dict.fromkeys(_clean(x) for x in lines)), url or source)
 
 
 def _read_file(path: Path) -> tuple[bytes, str]:

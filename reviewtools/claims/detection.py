@@ -16,6 +16,8 @@ import pysbd
 from rapidfuzz import fuzz
 
 from reviewtools.article.importing import ArticleText
+from reviewtools.claims.compound import is_compound
+from reviewtools.claims.kinds import sentence_kind
 from reviewtools.model.records import Anchor, Section
 
 CONTEXT = 32  # characters of prefix/suffix kept for re-anchoring
@@ -34,14 +36,15 @@ EVIDENCE_APPEAL = [
     r"\b(evidence|research|science) (suggests|shows|indicates|supports)\b",
     r"\bclinically (recognized|recognised|proven)\b",
     r"\bincreasingly recognized\b",
-    r"\b(experts|scientists|doctors) (agree|say|recommend)\b",
+    r"\b(experts|scientists|doctors|physicians) (agree|say|recommend|are recommending)\b",
     r"\b(recent )?advancements? in [\w ]+ (show|shows|suggest|suggests)\b",
     # "<kind of> research/studies", e.g. "imaging research", "laboratory studies"
     r"\b(imaging|neuroimaging|laboratory|medical|scientific|clinical|recent|new) (research|studies"
     r"|findings|trials) (also |now )?(show|shows|suggest|suggests|indicate|indicates|reveal|"
     r"reveals|confirm|confirms|demonstrate|demonstrates|point|points)\b",
     r"\bsupported by\b[\w ,]{0,40}\b(evidence|research|studies|science|trials)\b",
-    r"\b(studies|research|science|evidence) (has|have) (found|shown|proven|confirmed)\b",
+    r"\b(studies|research|science|evidence) (has|have) (even )?(found|shown|proven|confirmed|"
+    r"suggested)\b",
     r"\baccording to (research|studies|science|experts|doctors)\b",
 ]
 CITATION = re.compile(r"\[\d+\]|\(\s*[A-Z][A-Za-z-]+(?: et al\.?)?,? \d{4}\)|doi\.org|10\.\d{4,}/"
@@ -55,20 +58,40 @@ PROMOTIONAL = [
     r"\b(discount|promo code|special offer)\b",
     r"[®™]",
 ]
-HEDGES = r"\b(may|might|could|can|possibly|potentially|suggests?|appears?|likely|associated with)\b"
+# Hedges that lower the claimed certainty ("may", "might", "could", "suggests").
+HEDGES = (r"\b(may|might|could|possibly|potentially|perhaps|suggests?|appears?|seems?|likely|"
+          r"associated with|linked (?:to|with)|is (?:thought|believed|said) to|are (?:thought|"
+          r"believed|said) to)\b")
+# Weak hedges: "can help", "can", "helps to" say the effect happens (at least sometimes).
+# A weak-hedged claim is flagged 'hedged' and 'weak-hedge'; its claimed certainty stays
+# Moderate (reviewtools.grading.rules.claimed_certainty), so "can help" never makes an
+# unsupported claim safe from the overstatement flag.
+WEAK_HEDGES = r"\b(can|can help|helps? to|is able to|are able to|tends? to)\b"
+# Absolute wording: a cure, a certainty or a total effect.
+ABSOLUTES = (r"\b(cures?|cured|eliminates?|eradicates?|proven|guaranteed?|guarantees|always|"
+             r"never fails?|completely|totally|100 ?%|permanently|miracle|instantly|"
+             r"once and for all|no doubt|definitely)\b")
 STRONG = (r"\b(research|studies|trials|evidence) (also )?(indicates?|shows?)\b"
           r"|\b(has|have) been (shown|demonstrated)|\bdemonstrat|\bproven\b|\bclinically recogni"
           r"|\bis achieved\b|\bresults? in\b|\beffective\b|\bsignificant\b|\bmeasurable\b")
 # General vocabularies (not any one article's words): physiology that explains an effect,
 # and wellness words that name no measurable outcome.
-MECHANISTIC = (r"\b(parasympathetic|sympathetic|autonomic|nervous system|receptors?|pathways?|"
-               r"gate control|neurochemical|neurotransmitters?|serotonin|dopamine|endorphins?|"
-               r"oxytocin|melatonin|hormones?|cortisol|limbic|oxygenation|perfusion|"
-               r"inflammatory|vascular|vasodilat\w*|blood vessels?|heat[- ]shock|metabolic|"
-               r"cellular|molecular|oxidative|mitochondria\w*)\b")
+MECHANISTIC = (r"\b(parasympathetic|sympathetic|autonomic|nervous system|nerves?|receptors?|"
+               r"pathways?|gate control|neurochemical|neurotransmitters?|serotonin|dopamine|"
+               r"endorphins?|oxytocin|melatonin|hormones?|cortisol|testosterone|insulin|limbic|"
+               r"oxygenation|perfusion|inflammatory|anti-inflammatory|antioxidants?|free radicals"
+               r"|vascular|vasodilat\w*|dilat\w*|constrict\w*|blood vessels?|vessels?|"
+               r"heat[- ]shock|metabolic|metabolism|cellular|cells?|molecular|oxidative|"
+               r"mitochondria\w*|lymph\w*|immune (?:system|cells|response)|enzymes?|bile|"
+               r"cytokines?|brown fat|pores|mucus|heart rate|core temperature|body temperature|"
+               r"(?:heat|warmth|cold|suction) (?:penetrates|relaxes|dilates|expands|draws|"
+               r"stimulates|triggers|activates|causes))\b")
 VAGUE = (r"\b(wellness|well-being|wellbeing|holistic|resilience|inner \w+|balance|self-healing"
          r"|autonomy|empowers?|equilibrium|harmony|vitality|rejuvenat\w*|revitali[sz]\w*"
-         r"|detox\w*)\b")
+         r"|detox\w*|toxins?|impurities|radiant|glow(?:ing)?|youthful|recharg\w*|energy levels"
+         r"|overall health|general health|feel(?:ing)? (?:lighter|refreshed|renewed|reborn)"
+         r"|enlightenment|energy flow|blockages?|energ(?:y|ies) pathways?|body and mind"
+         r"|mind and body|sense of well-being)\b")
 META_DISCOURSE = [
     r"\b(following|next|below|later) (discussion|section|sections|paragraphs?)\b",
     r"\bin this (article|post|guide|blog)\b",
@@ -95,6 +118,13 @@ class Extracted:
     text: str
     anchor: Anchor
     flags: list[str] = field(default_factory=list)
+    kind: str = "health-claim"
+    kind_rule: str = ""
+    reason: str = ""  # why it is not treated as a claim ('' for a claim)
+
+    @property
+    def is_claim(self) -> bool:
+        return not self.reason
 
 
 def _matches(patterns: list[str], text: str) -> bool:
@@ -109,12 +139,16 @@ def classify(text: str) -> list[str]:
     if any(re.search(p, text) for p in PROMOTIONAL[2:3] + PROMOTIONAL[5:]) or _matches(
             [p for i, p in enumerate(PROMOTIONAL) if i not in (2, 5)], text.lower()):
         flags.append("promotional")
-    if re.search(STRONG, text, re.IGNORECASE):
+    if re.search(STRONG, text, re.IGNORECASE) or re.search(ABSOLUTES, text, re.IGNORECASE):
         flags.append("assertive")
     elif re.search(HEDGES, text, re.IGNORECASE):
         flags.append("hedged")
+    elif re.search(WEAK_HEDGES, text, re.IGNORECASE):
+        flags += ["hedged", "weak-hedge"]
     else:
         flags.append("assertive")
+    if re.search(ABSOLUTES, text, re.IGNORECASE):
+        flags.append("absolute")
     if re.search(MECHANISTIC, text, re.IGNORECASE):
         flags.append("mechanistic")
     if re.search(VAGUE, text, re.IGNORECASE):
@@ -200,14 +234,25 @@ def make_anchor(text: str, start: int, end: int, state: str = "exact") -> Anchor
 
 
 def extract(article: ArticleText, sections: list[Section]) -> list[Extracted]:
-    """The article's checkable claims, in reading order."""
+    """The article's checkable claims (health and harm claims), in reading order."""
+    return [e for e in extract_all(article, sections) if e.is_claim]
+
+
+def extract_all(article: ArticleText, sections: list[Section]) -> list[Extracted]:
+    """Every sentence of the article with its kind (:mod:`reviewtools.claims.kinds`), its
+    flags and, for a compound sentence, the ``compound`` flag; in reading order."""
     found = []
     for s in sentences(article, sections):
-        if not is_claim(s.text):
-            continue
+        decision = sentence_kind(s.text, article.context)
+        flags = classify(s.text)
+        if decision.promotional and "promotional" not in flags:
+            flags.insert(1 if flags[:1] == ["evidence-appeal"] else 0, "promotional")
+        if decision.is_claim and is_compound(s.text):
+            flags.append("compound")
         found.append(Extracted(id=f"{s.section}-{s.ordinal:02d}", section=s.section, text=s.text,
-                               anchor=make_anchor(article.text, s.start, s.end),
-                               flags=classify(s.text)))
+                               anchor=make_anchor(article.text, s.start, s.end), flags=flags,
+                               kind=decision.kind, kind_rule=decision.rule,
+                               reason="" if decision.is_claim else decision.reason))
     return found
 
 

@@ -1,4 +1,5 @@
-"""Reviewer edits of the claim list: add a missed claim, split, merge, drop.
+"""Reviewer edits of the claim list: add a missed claim, split, merge, drop, promote a
+sentence of another kind, regroup by topic.
 
 Each function takes the records it needs (the snapshot, the review's sections,
 the claims involved, the ids already used) and returns new or updated claims;
@@ -12,7 +13,7 @@ from collections.abc import Collection, Sequence
 
 from reviewtools.claims.detection import classify, make_anchor
 from reviewtools.errors import InputError
-from reviewtools.model.records import Claim, Section
+from reviewtools.model.records import CLAIM_KINDS, KIND_LABEL, Claim, Section
 
 _WORDING_FLAGS = {"hedged", "assertive"}
 
@@ -68,8 +69,32 @@ def added_claim(snapshot: str, text: str, sections: Sequence[Section], used: Col
     return claim.logged(by, "added")
 
 
-def split_parts(parent: Claim, parts: list[str], snapshot: str, *, by: str) -> list[Claim]:
-    """The atomic sub-claims of ``parent``, each anchored to its own span of the snapshot."""
+def _part_anchor(parent: Claim, snapshot: str, part: str, span: str | None
+                 ) -> tuple[int, int, str]:
+    """Where a split part is anchored: its own words in the parent sentence, else the
+    sub-span ``span`` of the sentence, else the whole sentence; and the article's words there
+    when ``part`` is the reviewer's wording ('' when ``part`` is the article's own)."""
+    quote = parent.quote
+    offset = quote.find(part)
+    if offset >= 0 and span is None:
+        start = parent.anchor.start + offset
+        return start, start + len(part), ""
+    if span is not None:
+        offset = quote.find(span)
+        if offset < 0 or not span.strip():
+            raise InputError(f"the span of a part is not in claim {parent.id}: {span[:60]!r}")
+        start, end = parent.anchor.start + offset, parent.anchor.start + offset + len(span)
+    else:
+        start, end = parent.anchor.start, parent.anchor.end
+    words = snapshot[start:end] if snapshot[start:end] else quote
+    return start, end, words
+
+
+def split_parts(parent: Claim, parts: Sequence[str], snapshot: str, *, by: str,
+                spans: Sequence[str | None] | None = None) -> list[Claim]:
+    """The sub-claims of ``parent``: each part is either words of the sentence (anchored to
+    them) or the reviewer's own wording of one proposition, e.g. "Sauna bathing lowers the
+    risk of stroke" (anchored to the sub-span given in ``spans``, else to the sentence)."""
     if len(parts) < 2:
         raise InputError("a split needs at least two parts")
     if len(parts) > MAX_PARTS:
@@ -78,19 +103,72 @@ def split_parts(parent: Claim, parts: list[str], snapshot: str, *, by: str) -> l
     if parent.parent is not None or parent.id[-1].isalpha():
         raise InputError(f"claim {parent.id} is already a part of a split; split "
                          f"{parent.parent or 'its parent'} into more parts instead")
+    spans = list(spans or [])
+    if len(spans) > len(parts):
+        raise InputError(f"{len(spans)} spans given for {len(parts)} parts")
+    spans += [None] * (len(parts) - len(spans))
+    inherited = [f for f in parent.flags if f != "compound"]
     made = []
-    for i, part in enumerate(parts):
-        offset = parent.text.find(part)
-        if offset < 0:
-            raise InputError(f"part {i + 1} is not in claim {parent.id}: {part[:60]!r}")
-        start = parent.anchor.start + offset
+    for i, (part, span) in enumerate(zip(parts, spans, strict=True)):
+        part = " ".join(part.split())
+        if not part:
+            raise InputError(f"part {i + 1} of the split is empty")
+        start, end, words = _part_anchor(parent, snapshot, part, span)
         own = classify(part)
         sub = Claim(id=f"{parent.id}{chr(ord('a') + i)}", section=parent.section, text=part,
-                    parent=parent.id, origin="split",
-                    flags=own if set(own) - _WORDING_FLAGS else parent.flags,
-                    anchor=make_anchor(snapshot, start, start + len(part)))
+                    parent=parent.id, origin="split", kind=parent.kind,
+                    kind_rule=parent.kind_rule, topic=parent.topic, anchor_text=words,
+                    flags=own if set(own) - _WORDING_FLAGS else inherited,
+                    anchor=make_anchor(snapshot, start, end))
         made.append(sub.logged(by, "split", f"from {parent.id}"))
     return made
+
+
+def container(parent: Claim, parts: Sequence[Claim], *, by: str) -> Claim:
+    """``parent`` as the container of its split ``parts``: not a claim itself (status
+    'split'), needing no verdict; its parts are the claims."""
+    ids = ", ".join(p.id for p in parts)
+    if parent.status == "split":
+        return parent
+    return parent.logged(by, "split into parts", ids, status="split")
+
+
+def derived_verdict(parts: Sequence[Claim]) -> str | None:
+    """A container's verdict for display, from its parts: their common verdict, 'partly
+    supported' when some but not all parts are supported, None until every part has one."""
+    values = [p.verdict.value if p.verdict else None for p in parts if p.is_claim]
+    if not values or None in values:
+        return None
+    if len(set(values)) == 1:
+        return values[0]
+    if any(v in ("supported", "partly supported") for v in values):
+        return "partly supported"
+    return "uncertain"
+
+
+def promoted(claim: Claim, *, by: str, kind: str = "health-claim") -> Claim:
+    """A sentence not treated as a claim (another kind, or dropped) made a claim to review."""
+    if kind not in CLAIM_KINDS:
+        raise InputError(f"a promoted sentence is a claim: kind must be one of "
+                         f"{', '.join(CLAIM_KINDS)}, not {kind[:30]!r}")
+    if claim.is_container:
+        raise InputError(f"claim {claim.id} is split into parts; its parts are the claims")
+    if claim.is_claim and claim.kind in (kind, None):
+        return claim
+    was = KIND_LABEL.get(claim.kind or "", claim.status)
+    return claim.logged(by, "promoted", f"was {was}; now a {KIND_LABEL[kind]}",
+                        status="to-do" if not claim.is_claim else claim.status, kind=kind,
+                        kind_rule=f"promoted by {by} (was {was})", drop_reason="")
+
+
+def with_topic(claim: Claim, topic: str, *, by: str) -> Claim:
+    """``claim`` moved to outcome topic ``topic`` (a reviewer's regrouping)."""
+    topic = " ".join(topic.split())
+    if not topic or len(topic) > 60:
+        raise InputError("a topic is a short name (1-60 characters), e.g. 'Cardiovascular'")
+    if claim.topic == topic:
+        return claim
+    return claim.logged(by, "topic", topic, topic=topic)
 
 
 def merged_claim(claims: Sequence[Claim], snapshot: str, used: Collection[str], *,

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reviewtools.article.importing import ArticleText
-from reviewtools.claims.detection import extract, reanchor
+from reviewtools.claims.detection import extract_all, reanchor
 from reviewtools.model.records import Claim, HistoryEntry, Section, now
 
 
@@ -24,9 +24,13 @@ class ExtractReport:
     reanchored_fuzzy: list[str] = field(default_factory=list)
     orphaned: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    not_claims: list[str] = field(default_factory=list)  # new sentences of another kind
 
     def summary(self) -> str:
-        return (f"{self.slug}: {len(self.created)} new, {len(self.unchanged)} unchanged, "
+        others = (f" ({len(self.not_claims)} of them not treated as claims: advice, marketing, "
+                  "description ...; `reviewtools claim SLUG promote ID` makes one a claim)"
+                  if self.not_claims else "")
+        return (f"{self.slug}: {len(self.created)} new{others}, {len(self.unchanged)} unchanged, "
                 f"{len(self.reanchored_exact)} moved, {len(self.reanchored_fuzzy)} re-anchored "
                 f"(fuzzy), {len(self.orphaned)} orphaned"
                 + (f": {', '.join(self.orphaned)}" if self.orphaned else ""))
@@ -42,14 +46,15 @@ class Reconciled:
 
 
 def _reanchored(claim: Claim, text: str, by: str, report: ExtractReport) -> Claim | None:
-    anchor = reanchor(text, claim.text, claim.anchor)
+    anchor = reanchor(text, claim.quote, claim.anchor)
     if anchor == claim.anchor:
         report.unchanged.append(claim.id)
         return None
     updated = claim.model_copy(update={"anchor": anchor})
     if anchor.state == "fuzzy":
         new_text = text[anchor.start:anchor.end]
-        updated = updated.model_copy(update={"text": new_text})
+        field_name = "anchor_text" if claim.anchor_text else "text"  # keep reviewer wording
+        updated = updated.model_copy(update={field_name: new_text})
         report.reanchored_fuzzy.append(claim.id)
         detail = f"text now {new_text[:80]!r}"
     elif anchor.state == "orphaned":
@@ -74,7 +79,7 @@ def reconcile(slug: str, article: ArticleText, sections: Sequence[Section],
     covered = [(c.anchor.start, c.anchor.end) for c in [*updates.values(), *existing.values()]
                if c.anchor.state != "orphaned"]
     new_claims: list[Claim] = []
-    for ex in extract(article, list(sections)):
+    for ex in extract_all(article, list(sections)):
         if ex.id in existing or any(s <= ex.anchor.start < e for s, e in covered):
             continue
         claim_id = ex.id
@@ -82,8 +87,11 @@ def reconcile(slug: str, article: ArticleText, sections: Sequence[Section],
         while claim_id in existing or claim_id in {c.id for c in new_claims}:
             n += 1
             claim_id = f"{ex.section}-{n:02d}"
-        new_claims.append(Claim(id=claim_id, section=ex.section, text=ex.text, anchor=ex.anchor,
-                                flags=ex.flags, history=[HistoryEntry(at=now(), by=by,
-                                                                      action="extracted")]))
+        new_claims.append(Claim(
+            id=claim_id, section=ex.section, text=ex.text, anchor=ex.anchor, flags=ex.flags,
+            kind=ex.kind, kind_rule=ex.kind_rule, drop_reason=ex.reason,
+            status="to-do" if ex.is_claim else "not a claim",
+            history=[HistoryEntry(at=now(), by=by, action="extracted", detail=ex.kind_rule)]))
     report.created.extend(c.id for c in new_claims)
+    report.not_claims.extend(c.id for c in new_claims if not c.is_claim)
     return Reconciled(report=report, updated=updates, created=new_claims)

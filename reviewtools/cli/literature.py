@@ -92,9 +92,33 @@ def _store_fetched_abstracts(settings: Settings, works: list, changes: list,
             print(f"abstract {action} {change.key} [{page}]")
 
 
+class _Bar:
+    """A tqdm bar on stderr (shown on a terminal only) fed with (done, total) counts."""
+
+    def __init__(self, label: str) -> None:
+        from tqdm import tqdm
+        self.bar = tqdm(desc=label, unit="id", file=sys.stderr, disable=None, leave=False)
+
+    def update_to(self, done: int, total: int) -> None:
+        self.bar.total = total
+        self.bar.n = done
+        self.bar.refresh()
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _progress_bar(label: str) -> _Bar:
+    return _Bar(label)
+
+
 def cmd_refs_verify(args: argparse.Namespace, settings: Settings) -> int:
     from reviewtools.literature.verify import verify
-    problems = verify(settings.bib_path, settings=settings)
+    bar = _progress_bar("checking identifiers")
+    try:
+        problems = verify(settings.bib_path, settings=settings, progress=bar.update_to)
+    finally:
+        bar.close()
     if args.format == "json":
         print(json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False))
     else:
@@ -191,8 +215,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     review = open_review(args.review, settings=settings)
     df = search_candidates(review, args.claim, sources=args.source or None,
                            limit=args.limit, settings=settings, query=args.query)
-    _show(df, args.format, ["id", "year", "design", "in_bib", "decision", "title"],
-          {"title": 70}, wide=getattr(args, "wide", False))
+    _show(df, args.format, ["rank", "score", "id", "year", "design", "in_bib", "decision",
+                            "title"], {"title": 60}, wide=getattr(args, "wide", False))
+    if args.format == "table" and df.attrs.get("ranked_by"):
+        print(f"ranked by {df.attrs['ranked_by']}; your include/exclude decisions re-rank "
+              "the rest")
     return 0
 
 

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from reviewtools import __version__
+from reviewtools.cli import assess as assess_commands
 from reviewtools.cli import export as export_commands
 from reviewtools.cli import literature as literature_commands
 from reviewtools.cli import new as new_commands
@@ -54,6 +55,8 @@ def cmd_claims(args: argparse.Namespace, settings: Settings) -> int:
     else:
         from reviewtools.grading.progress import listing
         cols = ["id", "status", "verdict", "certainty", "flags", "text"]
+        if args.all:
+            cols.insert(1, "kind")
         print(listing(df.to_dict(orient="records"), cols, widths={"text": 70},
                       wide=getattr(args, "wide", False)))
     return 0
@@ -90,8 +93,21 @@ def cmd_edit(args: argparse.Namespace, settings: Settings) -> int:
     review = open_review(args.review, settings=settings)
     by = settings.reviewer
     if args.action == "split":
-        made = review.split(args.claim, args.parts, by=by)
-        print("created " + ", ".join(c.id for c in made))
+        made = review.split(args.claim, args.parts, by=by, spans=args.span)
+        print("created " + ", ".join(c.id for c in made) + f"; {args.claim} is now their "
+              "container (not a claim itself)")
+    elif args.action == "propose-split":
+        parts = review.propose_split(args.claim)
+        for p in parts:
+            print(f"{p['text']}\t[{p['span']}]")
+        if not parts:
+            print(f"{args.claim} asserts one outcome; nothing to split")
+    elif args.action == "promote":
+        claim = review.promote(args.claim, by=by, kind=args.kind)
+        print(f"{claim.id} is now a claim ({claim.kind}, {claim.status})")
+    elif args.action == "topic":
+        moved = review.set_topic(args.claims, args.topic, by=by)
+        print(f"moved {', '.join(c.id for c in moved)} to topic {args.topic!r}")
     elif args.action == "merge":
         print("created " + review.merge(args.claims, by=by).id)
     elif args.action == "drop":
@@ -125,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "judgements.")
     p.add_argument("review", metavar="SLUG")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    p.add_argument("--all", action="store_true", help="include dropped claims")
+    p.add_argument("--all", action="store_true", help="include dropped claims, sentences not "
+                   "treated as claims and split containers")
     p.set_defaults(func=cmd_claims)
 
     p = sub.add_parser("status", parents=[common], help="progress per section",
@@ -148,9 +165,24 @@ def build_parser() -> argparse.ArgumentParser:
     nested = nested_options(common)
     actions = p.add_subparsers(dest="action", required=True)
     a = actions.add_parser("split", parents=[nested],
-                           help="split a claim into parts (each a substring)")
+                           help="split a compound claim into parts (the sentence's words or "
+                           "your own wording of one proposition each)")
     a.add_argument("claim")
     a.add_argument("parts", nargs="+")
+    a.add_argument("--span", action="append", metavar="WORDS",
+                   help="the words of the sentence a reworded part comes from (once per part, "
+                   "in order; default: the whole sentence)")
+    a = actions.add_parser("propose-split", parents=[nested],
+                           help="print the parts a compound claim could be split into")
+    a.add_argument("claim")
+    a = actions.add_parser("promote", parents=[nested],
+                           help="treat a sentence not treated as a claim as a claim")
+    a.add_argument("claim")
+    a.add_argument("--kind", choices=["health-claim", "harm-claim"], default="health-claim")
+    a = actions.add_parser("topic", parents=[nested],
+                           help="move claims to an outcome topic (articles without headings)")
+    a.add_argument("topic")
+    a.add_argument("claims", nargs="+")
     a = actions.add_parser("merge", parents=[nested], help="merge claims into one")
     a.add_argument("claims", nargs="+")
     a = actions.add_parser("drop", parents=[nested], help="mark a claim as not a claim")
@@ -168,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _load_extensions() -> None:
     for register in (new_commands.register, literature_commands.register,
-                     export_commands.register):
+                     export_commands.register, assess_commands.register):
         if register not in EXTENSIONS:
             EXTENSIONS.append(register)
 

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+from reviewtools.claims.topics import by_topic, has_headings, topic_groups
 from reviewtools.errors import ExportError, StorageError, UnsafePathError
 from reviewtools.export.sof import sof_rows
 from reviewtools.model.profiles import Profile
@@ -96,6 +97,13 @@ class ExportContext:
             return []
         return sof_rows(self.profiles, self.profile_studies, self.protocol)
 
+    @cached_property
+    def agreement(self) -> dict[str, object]:
+        """Dual review, submitted assessments only: kappa (linear), kappa_quadratic, n,
+        reviewers, ai_assisted, pairs (read-only, for the methods text)."""
+        from reviewtools.grading.dual import agreement_summary
+        return agreement_summary(self.review)
+
     def published_profiles(self) -> list[Profile]:
         """The profiles the summary publishes (the rows of :attr:`sof_rows`), in that order."""
         return [self.profiles[row["profile"]] for row in self.sof_rows]
@@ -109,8 +117,20 @@ class ExportContext:
 
     @cached_property
     def claims(self) -> list[Claim]:
-        """The review's claims, dropped ones left out, in article order."""
-        return self.review.load_claims(include_dropped=False)
+        """The review's claims (:attr:`Claim.is_claim`), in article order; for an article
+        without headings each claim's section is its outcome topic (in memory only)."""
+        return by_topic(self.review.load_claims(include_dropped=False),
+                        self.review.meta.sections, self.protocol)
+
+    @cached_property
+    def not_claims(self) -> list[Claim]:
+        """Sentences of other kinds (advice, marketing ...), shown apart from the claims."""
+        return [c for c in self.review.load_claims() if c.status == "not a claim"]
+
+    @property
+    def group_label(self) -> str:
+        """What a group of claims is: 'Topic' for an article without headings."""
+        return "Benefit" if has_headings(self.review.meta.sections) else "Topic"
 
     @cached_property
     def bib(self) -> dict[str, dict[str, str]]:
@@ -128,6 +148,8 @@ class ExportContext:
     @cached_property
     def sections(self) -> list[SectionClaims]:
         """Claims grouped by section, in the article's section order."""
+        if not has_headings(self.review.meta.sections):
+            return [SectionClaims(g.slug, g.heading, g.claims) for g in topic_groups(self.claims)]
         order = [(s.slug, s.heading) for s in self.review.meta.sections]
         for c in self.claims:
             if c.section not in {slug for slug, _ in order}:

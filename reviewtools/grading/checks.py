@@ -43,7 +43,8 @@ _RULE_FILES = [Path(__file__), _PACKAGE / "grading" / "rules.py", _PACKAGE / "mo
                _PACKAGE / "literature" / "bib.py", _PACKAGE / "appraisal" / "quotes.py",
                _PACKAGE / "model" / "abstracts.py", _PACKAGE / "literature" / "verify.py",
                *(_PACKAGE / "grading").glob("profile*.py"), _PACKAGE / "grading" / "verdicts.py",
-               *(_PACKAGE / "model").glob("p*.py")]
+               *(_PACKAGE / "model").glob("p*.py"), *(_PACKAGE / "grading").glob("dual*.py"),
+               _PACKAGE / "model" / "assessments.py"]
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,9 @@ def fingerprint(settings: Settings, slugs: list[str]) -> tuple[str, bool]:
     for slug in slugs:
         folder = settings.evidence_dir / slug
         rows += [(slug,), *_folder_stamps(folder), *_folder_stamps(folder / "claims"),
-                 *_folder_stamps(folder / "profiles")]
+                 *_folder_stamps(folder / "profiles"), *_folder_stamps(folder / "assessments")]
+        rows += [r for sub in sorted((folder / "assessments").glob("*/")) for r in
+                 [(sub.name,), *_folder_stamps(sub)]]
     settled = all(is_settled(r[2]) for r in rows[1:]
                   if len(r) == 5 and r[2] is not None)
     digest = hashlib.sha256(repr(rows).encode("utf-8", "surrogateescape")).hexdigest()
@@ -205,7 +208,7 @@ def check_sources(settings: Settings, slugs: list[str],
                 claim = shard.load(path)
             except ReviewToolsError:
                 continue  # reported by _check
-            if claim.status == "dropped":
+            if not claim.is_claim:
                 continue
             found, missing = link_quote_problems(claim, texts)
             problems += [Problem(_rel(path, settings), claim.id, message) for _, message in found]
@@ -277,8 +280,10 @@ def check_claim(claim: Claim, file: str, snapshot: str, entries: dict[str, dict[
     a = claim.anchor
     if a.state == "orphaned":
         add("anchor is orphaned: the text is no longer in the article snapshot")
-    elif snapshot[a.start:a.end] != claim.text:
+    elif snapshot[a.start:a.end] != claim.quote:
         add(f"anchor {a.start}-{a.end} no longer matches the snapshot text")
+    if not claim.is_claim:  # another sentence kind, or a split container: no verdict needed
+        return out
     if claim.status == "disputed":
         add("reviewers disagree; resolve it with a note")
     elif claim.verdict is None and claim.status != "to-do":
@@ -324,6 +329,6 @@ def _check_judgement(claim: Claim, add) -> list[Problem]:  # noqa: ANN001
             if rating.levels and not rating.reason.strip():
                 add(f"GRADE domain '{name}' rated {rating.levels} without a reason")
     if claim.links == [] and v is not None and v.value not in ("not testable",) \
-            and not claim.no_studies_found:
+            and not claim.no_studies_found and not claim.profiles:  # profiles: checked there
         add("has a verdict but no linked studies and no record of searches that found none")
     return []

@@ -100,7 +100,7 @@ def propose(claims: Sequence[Claim], studies: Mapping[str, Study],
     """Profiles, protocol profile specs and claim mappings proposed from the claims' links."""
     report = MigrationReport()
     for claim in claims:
-        if claim.status == "dropped":
+        if not claim.is_claim:
             continue
         for claim_id, entry, spec in _place(claim, studies, protocol, report):
             profile = report.profiles.setdefault(spec.id, Profile(

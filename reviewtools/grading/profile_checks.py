@@ -16,7 +16,8 @@ from collections.abc import Mapping
 
 from reviewtools.appraisal.risk import RobFile
 from reviewtools.errors import ReviewToolsError
-from reviewtools.grading.profiles import body
+from reviewtools.grading.dual_checks import check_assessments
+from reviewtools.grading.profiles import body, new_profile
 from reviewtools.grading.verdicts import claim_verdict
 from reviewtools.model.profiles import PROPOSED_BY, Profile
 from reviewtools.model.protocol import Protocol
@@ -75,15 +76,18 @@ def check_profiles(review: ReviewFolder, studies: Mapping[str, Study], rel: str)
             out.append((where, "", f"no appraisal for {', '.join(missing)}"))
             continue
         out += [(where, "", msg) for msg in _rating_problems(profile, studies)]
+    out += check_assessments(review, profiles, rel)  # type: ignore[arg-type]
     accepted = any(p.rating and p.rating.by != PROPOSED_BY for p in profiles.values())
+    questions = {spec.id: spec for spec in protocol.profiles}
     for claim in _readable_claims(review):
         where = f"{rel}/claims/{claim.id}.yaml"
-        unknown = [pid for pid in claim.profiles if pid not in profiles]
+        unknown = [pid for pid in claim.profiles if pid not in profiles and pid not in questions]
         if unknown:
             out.append((where, claim.id, f"names unknown profile(s): {', '.join(unknown)}"))
             continue
-        if accepted:
-            out += [(where, claim.id, m) for m in _claim_problems(claim, profiles, studies,
+        if accepted:  # a protocol question with no profile file yet: no study answers it
+            mine = {pid: profiles.get(pid) or new_profile(protocol, pid) for pid in claim.profiles}
+            out += [(where, claim.id, m) for m in _claim_problems(claim, mine, studies,
                                                                    protocol)]
     return out
 
@@ -96,7 +100,7 @@ def _readable_claims(review: ReviewFolder) -> list:
             claim = load_record(path, Claim)
         except ReviewToolsError:
             continue
-        if claim.status != "dropped":
+        if claim.is_claim:
             out.append(claim)
     return out
 

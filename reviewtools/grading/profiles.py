@@ -54,6 +54,7 @@ OIS_CONTINUOUS = 400  # participants; GRADE's rule of thumb (guideline 6, Guyatt
 FAR_BELOW_OIS = 100
 NOT_STUDY_RESULTS = {"narrative review", "expert opinion"}
 RATIO_MEASURES = ("RR", "OR", "HR", "risk ratio", "odds ratio", "hazard ratio")
+REVIEW_TOOLS = ("amstar2",)  # rate a review's methods, not its trials' risk of bias
 
 
 def is_randomised(study: Study) -> bool:
@@ -127,10 +128,25 @@ def study_risk(e: ProfileEntry, studies: Mapping[str, Study],
                tools: Mapping[str, RobFile]) -> tuple[str, str]:
     """(low / some concerns / high, from what): the tool's overall where assessed with it."""
     file = tools.get(e.study)
-    if file and file.assessments:
-        mine = [a for a in file.assessments if a.outcome in ("", e.outcome)] or file.assessments
+    trials = [a for a in (file.assessments if file else []) if a.tool not in REVIEW_TOOLS]
+    if trials:
+        mine = [a for a in trials if a.outcome in ("", e.outcome)] or trials
         return grading_level(mine[-1]), mine[-1].tool
     return studies[e.study].risk_of_bias.overall, "abstract"
+
+
+def review_confidence(kept: Sequence[ProfileEntry], tools: Mapping[str, RobFile]) -> str:
+    """The AMSTAR 2 confidence of each systematic review in ``kept``, in words: it rates the
+    review's methods, not the risk of bias of the trials it pooled, so it is shown beside the
+    risk-of-bias domain for the reviewer to weigh, never counted as that risk."""
+    seen = []
+    for e in kept:
+        rated = [a for a in (tools[e.study].assessments if e.study in tools else [])
+                 if a.tool in REVIEW_TOOLS]
+        if rated:
+            seen.append(f"{e.study} {rated[-1].overall}")
+    return ("; AMSTAR 2 confidence in the reviews' results (not their trials' risk of bias): "
+            + ", ".join(seen)) if seen else ""
 
 
 def risk_of_bias(kept: Sequence[ProfileEntry], studies: Mapping[str, Study],
@@ -146,6 +162,7 @@ def risk_of_bias(kept: Sequence[ProfileEntry], studies: Mapping[str, Study],
     basis = ("weighted by participants (unknown n weighted as the median); judged with "
              + ", ".join("the overall rating in the study record, not yet a tool" if s ==
                          "abstract" else s for s in sources))
+    basis += review_confidence(kept, tools or {})
     if share["high"] >= 0.5:
         return DomainProposal(levels=1, reason=f"most of the evidence is at high risk of bias "
                               f"({shown}; {basis})")

@@ -170,11 +170,12 @@ def build_grade(studies: Sequence[Study], stances: Sequence[str], directness: Se
 
 def claimed_certainty(flags: Iterable[str]) -> str:
     """How sure the article's wording sounds: an appeal to evidence in assertive words claims
-    High; a plain assertion Moderate; hedged wording Low."""
+    High; a plain assertion Moderate, and so does a weak hedge ("can help": the effect is
+    still said to happen); hedged wording ("may") Low."""
     flags = set(flags)
     if "evidence-appeal" in flags and "assertive" in flags:
         return "high"
-    if "evidence-appeal" in flags or "assertive" in flags:
+    if "evidence-appeal" in flags or "assertive" in flags or "weak-hedge" in flags:
         return "moderate"
     return "low"
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from reviewtools.claims.topics import topic_of, topic_slug
 from reviewtools.grading.progress import STATUS_COLUMNS, status_rows
 from reviewtools.grading.rules import display
 from reviewtools.model.records import VERDICT_LABEL
@@ -48,8 +49,9 @@ def evidence_matrix(review: ReviewFolder) -> pd.DataFrame:
 def summary_of_findings(review: ReviewFolder, section: str | None = None) -> pd.DataFrame:
     """A GRADE Summary-of-Findings-style table: claim, studies, certainty, verdict, reasons."""
     rows = []
+    protocol = review.protocol_or_none() if section else None
     for c in review.load_claims(include_dropped=False):
-        if section and c.section != section:
+        if section and section not in (c.section, topic_slug(topic_of(c, protocol))):
             continue
         reasons = []
         if c.grade:

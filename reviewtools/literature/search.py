@@ -160,6 +160,20 @@ def _is_question(review: ReviewFolder, target: str) -> bool:
     return any(spec.id == target for spec in review.protocol.profiles)
 
 
+def question_text(review: ReviewFolder, target: str) -> str:
+    """What a claim or protocol question asks, in words: the claim's text, or the question's
+    outcome (with its terms), comparator and intervention terms."""
+    target = screening_target(review, target)
+    if not _is_question(review, target):
+        return review.claim(target).text
+    protocol = review.protocol
+    spec = protocol.profile(target)
+    outcome, comparator = protocol.outcome(spec.outcome), protocol.comparator(spec.comparator)
+    words = [outcome.name, *outcome.terms, comparator.kind, comparator.description,
+             *comparator.terms, *protocol.intervention_terms()]
+    return " ".join(w for w in words if w)
+
+
 def screening_path(review: ReviewFolder, claim_id: str) -> Path:
     """``screening/<claim or question id>.yaml``."""
     name = claim_id if _is_question(review, claim_id) else check_claim_id(claim_id)
@@ -219,9 +233,9 @@ def search_candidates(review: ReviewFolder, claim_id: str, *,
     """
     from reviewtools.literature import sources as src
     settings = settings or review.settings
-    claim = review.claim(claim_id)
+    question = question_text(review, claim_id)
     protocol = review.protocol
-    query = query or protocol_query(claim.text, protocol)
+    query = query or protocol_query(question, protocol)
     sources = list(sources or protocol.search.sources)
     merged: list[dict[str, Any]] = []
     seen: dict[str, dict[str, Any]] = {}
@@ -252,7 +266,25 @@ def search_candidates(review: ReviewFolder, claim_id: str, *,
                      "doi": w.doi, "pmid": w.pmid, "pmcid": w.pmcid,
                      "sources": ",".join(r["sources"]), "in_bib": hit.key if hit else "",
                      "decision": decided[r["id"]].decision if r["id"] in decided else ""})
-    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+    return ranked_candidates(pd.DataFrame(rows, columns=CANDIDATE_COLUMNS), question,
+                             screening.decisions)
+
+
+def ranked_candidates(df: pd.DataFrame, question: str,
+                      decisions: Sequence[ScreeningDecision]) -> pd.DataFrame:
+    """``df`` (candidate rows) with ``rank`` and ``score`` columns, read-first order, and the
+    model that ranked them in ``df.attrs["ranked_by"]`` (see :mod:`.ranking`)."""
+    from reviewtools.literature.ranking import rank
+    texts = {r.id: f"{r.title}. {r.abstract}" for r in df.itertuples()}
+    decided = {d.id: (texts.get(d.id, d.title), d.decision == "include")
+               for d in _latest(list(decisions)).values() if d.decision != "maybe"}
+    ranked = rank(list(texts.items()), question, decided)
+    place = {r.id: r for r in ranked}
+    out = df.assign(rank=[place[i].rank for i in df["id"]],
+                    score=[place[i].score for i in df["id"]])
+    out = out.sort_values("rank", kind="stable").reset_index(drop=True)
+    out.attrs["ranked_by"] = next((r.model for r in ranked if r.model != "decided"), "")
+    return out
 
 
 def log_search(review: ReviewFolder, target: str, query: str, source: str,
@@ -394,8 +426,8 @@ def _review_counts(screenings: Sequence[Screening]) -> dict[str, Any]:
 
 
 def screening_table(review: ReviewFolder, claim_id: str) -> pd.DataFrame:
-    """The claim's screening decisions (every reviewer's), oldest first."""
-    review.claim(claim_id)
+    """The claim's (or question's) screening decisions (every reviewer's), oldest first."""
+    screening_target(review, claim_id)
     rows = [d.model_dump() for d in sorted(load_screening(review, claim_id).decisions,
                                            key=lambda d: d.at)]
     return pd.DataFrame(rows, columns=list(ScreeningDecision.model_fields))

@@ -9,7 +9,7 @@ notices. A fabricated or mistyped reference shows up here.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -121,7 +121,8 @@ def compare(entry: BibEntry, work: Any, identifier: str) -> list[Mismatch]:
     return out
 
 
-def verify(bib_path: Path | str, *, settings: Settings | None = None) -> list[Mismatch]:
+def verify(bib_path: Path | str, *, settings: Settings | None = None,
+           progress: Callable[[int, int], None] | None = None) -> list[Mismatch]:
     """Re-fetch every entry by DOI/PMID and report what does not match.
 
     Reports title (fuzzy, below ``TITLE_THRESHOLD``), first-author surname and year
@@ -142,7 +143,8 @@ def verify(bib_path: Path | str, *, settings: Settings | None = None) -> list[Mi
             wanted.setdefault(str(ident).lower(), ident)
     if not wanted:
         return problems
-    works, failures = sources.fetch_works(list(wanted.values()), settings=settings)
+    works, failures = sources.fetch_works(list(wanted.values()), settings=settings,
+                                          progress=progress)
     offline = [str(r) for _, r in failures if "no network" in str(r)]
     if not works and failures and len(offline) == len(failures):
         raise NetworkError(offline[0][offline[0].index("no network"):].split(" (use")[0]

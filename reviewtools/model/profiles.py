@@ -83,6 +83,8 @@ class Rating(Record):
     by: str
     ai_assisted: bool = False
     at: str
+    reviewers: list[str] = []  # dual review: the reviewers whose assessments it reconciles
+    reconciliation: str = ""  # dual review: how their disagreement was resolved
 
 
 class Profile(Record):

@@ -9,6 +9,7 @@ an unknown field a validation error that names the field.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
@@ -53,8 +54,23 @@ VERDICT_LABEL = {
     "not testable": "Not testable",
     "no evidence": "No evidence found",
 }
-Status = Literal["to-do", "in review", "reviewed", "disputed", "dropped"]
-Flag = Literal["evidence-appeal", "promotional", "hedged", "assertive", "mechanistic", "vague"]
+# "not a claim": a sentence of a kind that is not a health or harm claim (advice, marketing,
+# ...), kept with the kind as the reason and promotable; "split": a compound sentence whose
+# parts are the claims (a container: no verdict of its own, counted once through its parts).
+Status = Literal["to-do", "in review", "reviewed", "disputed", "dropped", "not a claim", "split"]
+NOT_CLAIM_STATUSES: tuple[str, ...] = ("dropped", "not a claim", "split")
+Flag = Literal["evidence-appeal", "promotional", "hedged", "assertive", "mechanistic", "vague",
+               "compound", "absolute", "weak-hedge"]
+# What a sentence of the article is (reviewtools.claims.kinds decides; the reviewer can promote).
+Kind = Literal["health-claim", "harm-claim", "description", "advice", "marketing", "testimonial",
+               "meta", "citation"]
+CLAIM_KINDS: tuple[str, ...] = ("health-claim", "harm-claim")
+KIND_LABEL = {
+    "health-claim": "health claim", "harm-claim": "harm or safety claim",
+    "description": "description of the intervention", "advice": "advice",
+    "marketing": "marketing", "testimonial": "testimonial or anecdote",
+    "meta": "meta or transition", "citation": "citation or boilerplate",
+}
 Origin = Literal["extracted", "split", "merged", "added"]
 Design = Literal[
     "systematic review with meta-analysis", "systematic review", "RCT", "non-randomised trial",
@@ -243,6 +259,10 @@ class Claim(Record):
     resolution: Resolution | None = None
     statement: str = ""
     profiles: list[str] = []  # the evidence profiles (outcome x comparison) the wording asserts
+    kind: Kind | None = None  # what the sentence is (None: recorded before sentence kinds)
+    kind_rule: str = ""  # the rule or feature that decided the kind
+    topic: str = ""  # outcome topic, for articles without headings (reviewtools.claims.topics)
+    anchor_text: str = ""  # the article's words at the anchor when ``text`` is the reviewer's
     history: list[HistoryEntry] = []
 
     @field_validator("id")
@@ -256,10 +276,47 @@ class Claim(Record):
     def certainty(self) -> str | None:
         return self.grade.certainty if self.grade else None
 
+    @property
+    def is_claim(self) -> bool:
+        """THE rule for what counts as a claim in every figure, table and export: not dropped,
+        not a sentence of another kind ("not a claim"), not a split container ("split")."""
+        return self.status not in NOT_CLAIM_STATUSES
+
+    @property
+    def is_container(self) -> bool:
+        """A compound sentence split into parts: its parts are the claims."""
+        return self.status == "split"
+
+    @property
+    def sentence(self) -> str:
+        """The id of the article sentence this claim comes from (a split part's parent)."""
+        return self.parent or self.id
+
+    @property
+    def quote(self) -> str:
+        """The article's own words at the anchor (``text`` unless the reviewer reworded it)."""
+        return self.anchor_text or self.text
+
     def logged(self, by: str, action: str, detail: str = "", **update: object) -> Claim:
         """A copy with ``update`` applied and one more history entry (who, what, when)."""
         entry = HistoryEntry(at=now(), by=by, action=action, detail=detail)
         return self.model_copy(update={**update, "history": [*self.history, entry]})
+
+
+def claims_only(claims: Iterable[Claim]) -> list[Claim]:
+    """The records that count as claims (:attr:`Claim.is_claim`), in the order given."""
+    return [c for c in claims if c.is_claim]
+
+
+def appeal_count(claims: Iterable[Claim]) -> int:
+    """Sentences that appeal to unnamed evidence, each counted once (a split sentence's
+    parts share its appeal)."""
+    return len({c.sentence for c in claims if c.is_claim and "evidence-appeal" in c.flags})
+
+
+def sentence_count(claims: Iterable[Claim]) -> int:
+    """Article sentences behind the claims (a split sentence counts once)."""
+    return len({c.sentence for c in claims if c.is_claim})
 
 
 class Section(Record):

@@ -7,6 +7,7 @@ from reviewtools.notebook.helpers import (
     candidate_search,
     claims_of,
     find_root,
+    my_assessments,
     open_here,
     open_shipped,
     protocol_outcomes,
@@ -17,7 +18,8 @@ from reviewtools.notebook.helpers import (
     section_keys,
 )
 
-__all__ = ["candidate_search", "claims_of", "find_root", "open_here", "open_review",
+__all__ = ["candidate_search", "claims_of", "find_root", "my_assessments", "open_here",
+           "open_review",
            "open_shipped", "protocol_outcomes", "references", "searches_made", "section_claims",
            "section_figure", "section_keys"]
 

@@ -117,3 +117,22 @@ def searches_made(review: Review, section: str) -> pd.DataFrame:
     rows = [{"claim": c.id, "search": s} for c in review.load_claims()
             if c.section == section for s in c.searched]
     return pd.DataFrame(rows, columns=["claim", "search"])
+
+
+def my_assessments(review: Review) -> pd.DataFrame:
+    """Dual review, for ``review.reviewer``: every protocol profile with your assessment's
+    status and certainty, and what blinding lets you see of the others (no other
+    reviewer's certainty while yours is not submitted; open the review with
+    ``review.as_reviewer(name)``)."""
+    rows = []
+    for spec in review.protocol.profiles:
+        if not review.profile_path(spec.id).is_file():
+            continue
+        view = review.blind_view(spec.id)
+        rows.append({"profile": spec.id,
+                     "importance": review.protocol.outcome(spec.outcome).importance,
+                     "status": view.own.status if view.own else "not opened",
+                     "certainty": view.own.certainty if view.own else None,
+                     "others": view.summary()})
+    return pd.DataFrame(rows, columns=["profile", "importance", "status", "certainty",
+                                       "others"])

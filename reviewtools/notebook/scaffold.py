@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from reviewtools.claims.topics import section_groups
 from reviewtools.model.records import Claim
 from reviewtools.review import Review
 from reviewtools.store.files import atomic_write_text
@@ -126,10 +127,9 @@ def planned(review: Review) -> dict[str, nbformat.NotebookNode]:
     """File name -> notebook, for every notebook the review should have."""
     claims = review.load_claims(include_dropped=False)
     out = {"00-overview.ipynb": overview_notebook(review)}
-    sections = [(s.slug, s.heading) for s in review.meta.sections]
-    number = 0
-    for slug, heading in sections:
-        mine = [c for c in claims if c.section == slug]
+    number = 0  # one notebook per section, or per outcome topic for an article without headings
+    for group in section_groups(claims, review.meta.sections, review.protocol_or_none()):
+        slug, heading, mine = group.slug, group.heading, group.claims
         if mine:
             number += 1
             out[f"{number:02d}-{slug}.ipynb"] = section_notebook(review, number, slug, heading,

@@ -124,10 +124,12 @@ class ReviewFolder:
         return {p.stem for p in self.claims_dir.glob("*.yaml")}
 
     def load_claims(self, *, include_dropped: bool = True) -> list[Claim]:
-        """Every claim in article order (a split part after its parent's start)."""
+        """Every claim in article order (a split part after its parent's start);
+        ``include_dropped=False``: only the records that count as claims
+        (:attr:`Claim.is_claim`: no dropped records, other sentence kinds or split containers)."""
         claims = load_many(sorted(self.claims_dir.glob("*.yaml")), Claim, self.settings)
         claims.sort(key=lambda c: (c.anchor.start, c.parent is not None, c.id))
-        return [c for c in claims if include_dropped or c.status != "dropped"]
+        return [c for c in claims if include_dropped or c.is_claim]
 
     @property
     def profiles_dir(self) -> Path:

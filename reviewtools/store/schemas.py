@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from reviewtools.model.assessments import Assessment
 from reviewtools.model.protocol import Protocol
 from reviewtools.model.records import MODELS, Record
 from reviewtools.store.files import atomic_write_text
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "model" / "schemas"
 # every evidence file kind, by the name of its schema file
-KINDS: dict[str, type[Record]] = {**MODELS, "protocol": Protocol}
+KINDS: dict[str, type[Record]] = {**MODELS, "protocol": Protocol, "assessment": Assessment}
 
 
 def schema_for(name: str) -> dict:

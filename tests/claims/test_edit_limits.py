@@ -55,9 +55,10 @@ def test_split_is_all_or_nothing(review, settings, capsys, monkeypatch):
     claim = review.claim("sleep-01")
     letters = [ch for ch in "abcdefg" if ch in claim.text][:7]
     before = _files(review)
-    assert main(["claim", "foot-massage", "split", "sleep-01", *letters, "not in the claim",
-                 "--root", str(settings.root)]) == 2
-    assert "is not in claim sleep-01" in _err(capsys)
+    # a part may be the reviewer's wording, but the span it comes from must be in the claim
+    assert main(["claim", "foot-massage", "split", "sleep-01", *letters, "Reworded part.",
+                 "--span", "not in the claim", "--root", str(settings.root)]) == 2
+    assert "the span of a part is not in claim sleep-01" in _err(capsys)
     assert _files(review) == before
     # a failure while writing the sub-claims leaves none of them either
     import reviewtools.store.journal as jmod

@@ -104,7 +104,7 @@ def test_migrating_the_shipped_review_keeps_every_judgement(repo_copy):
         assert (claim.grade, claim.verdict) == (grade, verdict)
         assert claim.history[:len(history)] == history
         assert claim.schema_version == 2
-    assert set(after.load_profiles()) == set(report.profiles)
+    assert set(report.profiles) <= set(after.load_profiles())  # a migration deletes nothing
     assert {s.id for s in after.protocol.profiles} >= set(report.profiles)
     assert [p for p in check(settings, ["foot-massage"]) if p.severity == "error"] == []
     digest = _digest(repo_copy)
@@ -150,3 +150,63 @@ def test_check_reports_a_risk_of_bias_overall_that_does_not_follow_its_answers(p
     problems = [str(p) for p in check(profiled.settings, ["foot-massage"])]
     assert any(p.startswith("evidence/rob/trial2020a.yaml: cannot read") and
                "follow from the answers" in p for p in problems)
+
+
+def test_a_claim_may_name_a_question_no_study_answers_yet(profiled):
+    """A protocol question without a profile file is an empty body of evidence, not an
+    unknown profile; a name outside the protocol still is."""
+    spec = ProfileSpec(id="anxiety-vs-sham", outcome="anxiety", comparator="sham")
+    protocol = profiled.protocol
+    save_record(profiled.protocol_path,
+                protocol.model_copy(update={"profiles": [*protocol.profiles, spec]}))
+    review = open_review("foot-massage", settings=profiled.settings)
+    review.rate_profile(PID, by="ann")
+    review.map_claim("stress-01", [PID, "anxiety-vs-sham"], by="ann")
+    found = [p.message for p in check(review.settings) if p.claim == "stress-01"]
+    assert not any("unknown profile" in m for m in found), found
+    claim = review.claim("stress-01")
+    save_record(review.claim_path("stress-01"),
+                claim.model_copy(update={"profiles": [PID, "anxiety-vs-nothing"]}))
+    found = [p.message for p in check(review.settings) if p.claim == "stress-01"]
+    assert any("unknown profile(s): anxiety-vs-nothing" in m for m in found), found
+
+
+def test_amstar2_confidence_is_not_read_as_the_risk_of_bias_of_the_reviews_trials(profiled):
+    """AMSTAR 2 rates confidence in a review's methods, not the risk of bias of the trials it
+    pooled: the domain keeps the record's risk of bias of the evidence and names the AMSTAR 2
+    rating beside it; the assessment keeps a note of what it was based on."""
+    from tests.appraisal.rob.helpers import items
+    bib = profiled.settings.bib_path
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{review2022c,\n  author = "
+                   "{Tester, Carol},\n  title = {Synthetic systematic review C},\n  journal = "
+                   "{Journal of Tests},\n  year = {2022},\n  verified = {synthetic}\n}\n",
+                   encoding="utf-8")
+    profiled.appraise("review2022c", by="ann", design="systematic review", population="adults",
+                      intervention="x", intervention_category="foot massage",
+                      risk_of_bias="low", rob_reasons="the review judged its trials low risk")
+    profiled.add_evidence(PID, "review2022c", outcome="anxiety, pooled", n=300, by="ann",
+                          direction="favours intervention")
+    note = "assessed from the abstract only; unreported items answered No"
+    a = profiled.assess_risk("review2022c", "amstar2", items("Y N N N Y Y N Y N N N Y N Y N Y"),
+                             by="ann", note=note)
+    assert a.overall == "critically low" and a.note == note
+    reason = profiled.rate_profile(PID, by="ann").rating.proposals["risk_of_bias"].reason
+    assert "most of the evidence is at low risk of bias" in reason
+    assert "AMSTAR 2" in reason and "critically low" in reason and "review2022c" in reason
+
+
+def test_a_claim_follows_its_profiles_verdict_and_certainty(profiled):
+    profiled.rate_profile(PID, by="ann")
+    profiled.map_claim("stress-01", [PID], by="ann")
+    before = profiled.claim("mood-01")
+    claim = profiled.follow_profiles("stress-01", by="ann")
+    certainty, verdict, reason = profiled.evidence_verdict("stress-01")
+    assert (claim.grade.certainty, claim.verdict.value) == (certainty, verdict) == \
+        ("high", "supported")
+    assert PID in claim.grade.override_justification and reason in claim.verdict.reason
+    assert not [p for p in check(profiled.settings, ["foot-massage"]) if p.claim == "stress-01"]
+    profiled.rate_profile(PID, by="ann", downgrades={"imprecision": (2, "synthetic: tiny")})
+    assert profiled.follow_profiles("stress-01", by="ann").grade.certainty == "low"
+    assert profiled.follow_profiles("mood-01", by="ann") == before  # no profile: unchanged
+    again = profiled.claim("stress-01")
+    assert profiled.follow_profiles("stress-01", by="ann").revision == again.revision

@@ -351,7 +351,7 @@ def test_verification_source_must_be_a_page(tmp_path):
 def fake_fetch(works, calls=None):
     index = {str(i): w for w in works for i in w.identifiers()}
 
-    def fetch_works(ids, *, settings=None, session=None):
+    def fetch_works(ids, *, settings=None, session=None, progress=None):
         if calls is not None:
             calls.append(list(ids))
         found, failed = [], []

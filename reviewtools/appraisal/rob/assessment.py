@@ -56,6 +56,7 @@ class RobAssessment(BaseModel):
     comparison: str = ""
     result: str = ""
     variant: str = ""
+    note: str = ""  # what the assessment was based on (e.g. "the abstract only")
     answers: dict[str, Answer]
     domain_decisions: dict[str, Decision] = {}
     overall_decision: Decision | None = None
@@ -98,12 +99,12 @@ def assess(tool: str, study: str, answers: Mapping[str, Answer | Mapping[str, st
            assessor: str, date: Date | None = None, ai_assisted: bool = False,
            domain_decisions: Mapping[str, Decision] | None = None,
            overall_decision: Decision | None = None, variant: str = "", outcome: str = "",
-           comparison: str = "", result: str = "") -> RobAssessment:
+           comparison: str = "", result: str = "", note: str = "") -> RobAssessment:
     """Build an assessment, raising :class:`AssessmentError` (not a pydantic error) when the
     answers are incomplete or a decision conflicts with the tool's rules."""
     data: dict[str, Any] = {
         "tool": tool, "study": study, "outcome": outcome, "comparison": comparison,
-        "result": result, "variant": variant, "answers": dict(answers),
+        "result": result, "variant": variant, "note": note, "answers": dict(answers),
         "domain_decisions": dict(domain_decisions or {}), "overall_decision": overall_decision,
         "assessor": assessor, "ai_assisted": ai_assisted, "date": date or Date.today(),
     }

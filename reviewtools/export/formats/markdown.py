@@ -22,7 +22,14 @@ from reviewtools.export.prisma import write_prisma
 from reviewtools.export.sof import sof_markdown
 from reviewtools.grading.rules import display
 from reviewtools.literature import bib as bibmod
-from reviewtools.model.records import CERTAINTY_ORDER, VERDICT_LABEL, Claim, Screening
+from reviewtools.model.records import (
+    CERTAINTY_ORDER,
+    KIND_LABEL,
+    VERDICT_LABEL,
+    Claim,
+    Screening,
+    appeal_count,
+)
 from reviewtools.store.files import load_record
 
 PANDOC_FROM = "markdown-raw_html-raw_attribute-raw_tex-smart"
@@ -209,7 +216,7 @@ def _cert_name(claim: Claim) -> str:
 
 
 def headline(ctx: ExportContext) -> list[str]:
-    lines = ["| Benefit | Claims | Verdicts | Certainty |", "|:---|---:|:---|:---|"]
+    lines = [f"| {ctx.group_label} | Claims | Verdicts | Certainty |", "|:---|---:|:---|:---|"]
     for group in ctx.sections:
         verdicts = _counts([_verdict_name(c) for c in group.claims], _VERDICT_ORDER)
         certainty = _counts([_cert_name(c) for c in group.claims], _CERT_ORDER)
@@ -256,6 +263,8 @@ def claim_block(ctx: ExportContext, claim: Claim) -> list[str]:
         statement = f"{body} {cite(keys)}{stop}"
     lines = [f"### Claim {claim.id} {{#{claim_anchor(claim)}}}", "", f"> {escape(claim.text)}",
              "", f"**What the evidence shows.** {statement}"]
+    if claim.anchor_text:  # a split part in the reviewer's words: the article's words too
+        lines[3:3] = [f"*Part of the article's sentence:* \"{escape(claim.anchor_text)}\"", ""]
     verdict = (VERDICT_LABEL[claim.verdict.value] if claim.verdict else
                "Disputed between reviewers" if claim.status == "disputed" else
                f"Not yet assessed ({claim.status})")
@@ -293,7 +302,7 @@ def overstated_block(ctx: ExportContext) -> list[str]:
 
 def _screenings(ctx: ExportContext) -> list[Screening]:
     folder = ctx.review.path / "screening"
-    ids = {c.id for c in ctx.claims}
+    ids = {c.sentence for c in ctx.claims} | {c.id for c in ctx.claims}  # a split's searches
     return [load_record(p, Screening) for p in sorted(folder.glob("*.yaml")) if p.stem in ids]
 
 
@@ -314,6 +323,9 @@ def methods_block(ctx: ExportContext) -> list[str]:
              f"(SHA-256 {meta.sha256[:12]}…) split into sentences ({segmenter}); "
              f"{len(ctx.claims)} checkable claims were identified and reviewed by hand, and "
              f"{assessed} of them have been assessed."]
+    if ctx.not_claims:
+        parts.append(f"{len(ctx.not_claims)} sentences of other kinds (advice, marketing, "
+                     "descriptions ...) were not treated as claims; they are listed below.")
     if runs:
         sources = sorted({r.source for r in runs})
         dates = sorted(r.date[:10] for r in runs if r.date)
@@ -355,7 +367,7 @@ def render(ctx: ExportContext, *, figures: dict[str, Path] | None = None) -> str
              "link-citations: true", "---", "", "## Summary {#summary}", ""]
     source = safe_url(meta.source)
     named = f"[*{escape(meta.title)}*]({source})" if source else f"*{escape(meta.title)}*"
-    appeals = sum(1 for c in ctx.claims if "evidence-appeal" in c.flags)
+    appeals = appeal_count(ctx.claims)  # a split sentence's appeal counts once
     appeal = (f" {appeals} of them appeal to evidence (\"studies show\") without citing any."
               if appeals else "")
     lines += [f"The article {named} makes {total} checkable health claims.{appeal} "
@@ -378,6 +390,10 @@ def render(ctx: ExportContext, *, figures: dict[str, Path] | None = None) -> str
                       f"{{width=80%}}", ""]
         for claim in group.claims:
             lines += claim_block(ctx, claim)
+    if ctx.not_claims:  # advice, marketing ...: listed, not checked
+        lines += ["## Sentences not treated as claims {#not-claims}", ""] + [
+            f"- {escape(c.text)} *({escape(KIND_LABEL.get(c.kind or '', 'other'))})*"
+            for c in ctx.not_claims] + [""]
     lines += methods_block(ctx)
     prisma = write_prisma(ctx)
     if prisma:

@@ -17,7 +17,7 @@ Each ``sources/<name>.py`` exposes ``fetch_works(ids, *, settings, session)`` (r
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import ModuleType
 
 import requests
@@ -59,7 +59,8 @@ def _assign_by_doi(result: dict, idents: Sequence[Identifier], works: Sequence[W
 
 
 def fetch_works(ids: Sequence[Identifier], *, settings: Settings | None = None,
-                session: requests.Session | None = None
+                session: requests.Session | None = None,
+                progress: Callable[[int, int], None] | None = None
                 ) -> tuple[list[Work], list[tuple[Identifier, str]]]:
     """Fetch records for many identifiers with as few requests as the services allow.
 
@@ -69,6 +70,8 @@ def fetch_works(ids: Sequence[Identifier], *, settings: Settings | None = None,
         From :func:`reviewtools.literature.identifiers.parse_identifiers`.
     settings, session : optional
         Defaults: ``Settings.from_env()`` and a new cached session.
+    progress : optional
+        Called as ``progress(done, total)`` (identifiers) after each service's batch.
 
     Returns
     -------
@@ -91,6 +94,13 @@ def fetch_works(ids: Sequence[Identifier], *, settings: Settings | None = None,
     ids = list(dict.fromkeys(ids))
     failures: dict[Identifier, str] = {}
     result: dict[Identifier, Work] = {}
+    done = 0
+
+    def step(kind_count: int) -> None:
+        nonlocal done
+        done += kind_count
+        if progress is not None:
+            progress(done, len(ids))
 
     # PMCIDs -> Europe PMC records (which carry the PMID)
     pmcids = [i for i in ids if i.kind == "pmcid"]
@@ -100,6 +110,7 @@ def fetch_works(ids: Sequence[Identifier], *, settings: Settings | None = None,
         by_pmcid = {w.pmcid.upper(): w for w in found}
         via_pmc = {i: by_pmcid[i.value] for i in pmcids if i.value in by_pmcid}
         failures.update(failed)
+        step(len(pmcids))
 
     # PMIDs (asked for, or converted from PMCIDs) -> PubMed efetch
     pmids = [i for i in ids if i.kind == "pmid"]
@@ -114,6 +125,7 @@ def fetch_works(ids: Sequence[Identifier], *, settings: Settings | None = None,
         failures.update((i, r) for i, r in failed if i in pmids)
         for ident, record in via_pmc.items():
             result[ident] = by_pmid.get(record.pmid, record)
+        step(len(pmids))
 
     # DOIs -> OpenAlex in batches, Crossref for the misses
     dois = [i for i in ids if i.kind == "doi"]
@@ -126,6 +138,7 @@ def fetch_works(ids: Sequence[Identifier], *, settings: Settings | None = None,
             _assign_by_doi(result, misses, found)
             reasons = dict(missed)
             failures.update((i, f"{reasons.get(i, '')}; {r}".strip("; ")) for i, r in failed)
+        step(len(dois))
 
     works: list[Work] = []
     seen: set[str] = set()

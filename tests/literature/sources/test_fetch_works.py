@@ -165,3 +165,13 @@ def test_citation_and_notebook_display(server, tmp_path):
     assert "<b>[correction]</b>" in plos._repr_html_()
     odd = Work(title="<script>alert(1)</script>", retracted=True)
     assert "<script>" not in odd._repr_html_() and "RETRACTED" in odd._repr_html_()
+
+
+def test_progress_is_reported_per_service_batch_up_to_the_total(server, tmp_path):
+    settings = server.settings(tmp_path)
+    ids, _ = parse_identifiers(MIXED)
+    session, _ = session_for(settings)
+    seen: list[tuple[int, int]] = []
+    fetch_works(ids, settings=settings, session=session, progress=lambda d, t: seen.append((d, t)))
+    assert [t for _, t in seen] == [len(ids)] * 3  # PMCIDs, PMIDs, DOIs
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1][0] == len(ids)
