@@ -37,8 +37,8 @@ Found = tuple[str, str, str]  # file, claim, message
 
 def _rating_problems(profile: Profile, studies: Mapping[str, Study]) -> list[str]:
     r = profile.rating
-    if r is None:
-        return ["profile has no certainty: rate it"]
+    if r is None:  # no studies is a result: an empty body of evidence is not rated
+        return [] if not profile.entries else ["profile has no certainty: rate it"]
     out = []
     kept, refused = body(profile, studies)
     out += [f"{x.study}: {x.reason}" for x in refused]

@@ -131,8 +131,9 @@ def record_from_dict(record: dict[str, Any]) -> BibRecord:
     doi = _checked_id("doi", record.get("doi"))
     pmid = _checked_id("pmid", record.get("pmid"))
     pmcid = _checked_id("pmcid", record.get("pmcid"))
-    if not (doi or pmid):
-        raise InputError("record needs a DOI or a PMID that the verification page confirms")
+    if not (doi or pmid or str(record.get("journal") or "").strip()):
+        raise InputError("a record without a DOI or PMID needs its journal, as seen on the "
+                         "verification page (title, authors, year and journal identify it)")
     return BibRecord(title=title, authors=authors, year=year,
                      journal=str(record.get("journal") or ""),
                      volume=str(record.get("volume") or ""),

@@ -210,3 +210,13 @@ def test_a_claim_follows_its_profiles_verdict_and_certainty(profiled):
     assert profiled.follow_profiles("mood-01", by="ann") == before  # no profile: unchanged
     again = profiled.claim("stress-01")
     assert profiled.follow_profiles("stress-01", by="ann").revision == again.revision
+
+
+def test_a_profile_whose_entries_were_all_removed_needs_no_rating(profiled):
+    """'No studies' is a result: an empty body of evidence is not rated, and its history
+    (why the entries left) is kept."""
+    profile = profiled.stored_profile(PID)
+    save_record(profiled.profile_path(PID), profile.model_copy(update={"entries": [],
+                                                                        "rating": None}))
+    found = [str(p) for p in check(profiled.settings, ["foot-massage"]) if PID in p.file]
+    assert found == []

@@ -331,7 +331,7 @@ def test_add_verified_record(tmp_path):
 
 @pytest.mark.parametrize("change,error", [
     ({"title": ""}, InputError), ({"authors": []}, InputError), ({"year": "20x8"}, InputError),
-    ({"doi": "", "pmid": ""}, InputError), ({"doi": "10.1/"}, IdentifierError),
+    ({"doi": "", "pmid": "", "journal": ""}, InputError), ({"doi": "10.1/"}, IdentifierError),
     ({"pmid": "PMC123"}, IdentifierError), ({"colour": "red"}, InputError),
 ])
 def test_bad_records_are_refused(change, error, tmp_path):
@@ -339,6 +339,19 @@ def test_bad_records_are_refused(change, error, tmp_path):
     with pytest.raises(error):
         add_verified_record(bib, {**RECORD, **change}, PAGE, date=DAY)
     assert not bib.exists()
+
+
+def test_a_record_seen_without_identifiers_is_added_with_its_page(tmp_path):
+    """Eligibility, not identifiers: title, authors, year and journal seen on a public page
+    are enough; a second add of the same work is recognised by title, year and first author."""
+    bib = tmp_path / "references.bib"
+    seen = {**RECORD, "doi": "", "pmid": ""}
+    change = add_verified_record(bib, seen, PAGE, date=DAY)
+    assert change.action == "added"
+    fields = BibFile.load(bib).entries[0].fields
+    assert "doi" not in fields and "pmid" not in fields and fields["verified"] == f"{PAGE}; {DAY}"
+    again = add_verified_record(bib, seen, PAGE, date=DAY)
+    assert again.action != "added" and len(BibFile.load(bib).entries) == 1
 
 
 def test_verification_source_must_be_a_page(tmp_path):
