@@ -191,3 +191,14 @@ def profile_rating(review: Review, profile_id: str) -> pd.DataFrame:
                     reconciliation=rating.reconciliation,
                     override_justification=rating.override_justification)
     return df
+
+
+def profile_entries(review: Review, profile_id: str) -> pd.DataFrame:
+    """A profile's results as recorded: study, outcome as reported, direction, n, effect
+    with its confidence interval, and who recorded it."""
+    rows = [{"study": e.study, "outcome": e.outcome, "direction": e.direction, "n": e.n,
+             "effect": " ".join(x for x in (e.measure, "" if e.value is None else f"{e.value:g}",
+                                            "" if e.ci_low is None or e.ci_high is None else
+                                            f"({e.ci_low:g} to {e.ci_high:g})") if x),
+             "by": e.by} for e in review.profile(profile_id).entries]
+    return pd.DataFrame(rows, columns=["study", "outcome", "direction", "n", "effect", "by"])

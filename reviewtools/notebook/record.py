@@ -98,8 +98,10 @@ def _rows_literal(name: str, comment: str, rows: Sequence[tuple]) -> str:
     return f"{name} = [  # {comment}\n" + "".join(f"    {lit(r)},\n" for r in rows) + "]"
 
 
-def _last_by(claim: Claim, action: str, default: str) -> str:
-    return next((h.by for h in reversed(claim.history) if h.action == action), default)
+def _last_by(claim: Claim, action: str) -> str:
+    """Who last did ``action`` on the claim (else whoever last changed it)."""
+    fallback = claim.history[-1].by if claim.history else ""
+    return next((h.by for h in reversed(claim.history) if h.action == action), fallback)
 
 
 def _quote(text: str) -> str:
@@ -194,7 +196,7 @@ class Recorder:
         out = []
         if claim.no_studies_found:
             out.append(call("review.no_studies", claim.id, searches=list(claim.searched),
-                            by=_last_by(claim, "no studies found", "reviewtools-lead")))
+                            by=_last_by(claim, "no studies found")))
         follower = self.follows_profiles(claim)
         for by, mine in claim.assessments.items():
             if by == follower:
@@ -223,27 +225,26 @@ class Recorder:
     def edit_calls(self, claim: Claim, parts: Sequence[Claim]) -> list[str]:
         out = []
         if any(h.action == "promoted" for h in claim.history) and claim.is_claim:
-            out.append(call("review.promote", claim.id, by=_last_by(claim, "promoted", ""),
+            out.append(call("review.promote", claim.id, by=_last_by(claim, "promoted"),
                             kind=claim.kind or "health-claim"))
         if claim.topic and any(h.action == "topic" for h in claim.history):
             out.append(call("review.set_topic", claim.id, claim.topic,
-                            by=_last_by(claim, "topic", "")))
+                            by=_last_by(claim, "topic")))
         if parts:
-            kw: dict[str, object] = {"by": parts[0].history[0].by if parts[0].history
-                                     else "reviewtools-lead"}
+            kw: dict[str, object] = {"by": _last_by(parts[0], "split")}
             if any(p.anchor_text for p in parts):
                 kw["spans"] = [p.anchor_text or None for p in parts]
             out.append(call("review.split", claim.id, [p.text for p in parts], **kw))
         if claim.status == "dropped":
             out.append(call("review.drop", claim.id, reason=claim.drop_reason,
-                            by=_last_by(claim, "dropped", "reviewtools-lead")))
+                            by=_last_by(claim, "dropped")))
         return out
 
     def claim_calls(self, claim: Claim, parts: Sequence[Claim]) -> str:
         lines = self.link_calls(claim)
         if claim.profiles or any(h.action == "mapped to profiles" for h in claim.history):
             lines.append(call("review.map_claim", claim.id, list(claim.profiles),
-                              by=_last_by(claim, "mapped to profiles", "reviewtools-lead")))
+                              by=_last_by(claim, "mapped to profiles")))
         lines += self.judgement_calls(claim) + self.edit_calls(claim, parts)
         lines.append(f"nb.claims_of(review, [{lit(claim.id)}])[[\"status\", \"verdict\", "
                      "\"certainty\", \"overstated\"]]")
@@ -273,7 +274,8 @@ class Recorder:
             return _shown(f"rt.load_study({lit(key)}, review.settings)",
                           f"{key}'s appraisal carries fields appraise does not set "
                           "(risk-of-bias domains); kept as recorded")
-        return (f"# {_quote(study.finding)}\n" if study.finding else "") + text
+        return (f"# {_quote(study.finding)}\n" if study.finding else "") + "study = " + text + \
+            "\nstudy.design, study.risk_of_bias.overall"
 
     def appraise_cells(self, keys: Iterable[str]) -> list:
         calls = [c for c in (self.appraise_call(k) for k in sorted(set(keys))) if c]
@@ -584,7 +586,7 @@ def _profile_cells(rec: Recorder, pid: str) -> list:
         cells += [new_markdown_cell(f"### The evidence for `{pid}`\n\nEach study's result as "
                                     "it reported it (each study counts once)."),
                   new_code_cell("\n".join(rec.entry_calls(profile))
-                                + f"\nreview.profile({lit(pid)}).entries")]
+                                + f"\nnb.profile_entries(review, {lit(pid)})")]
         cells += [new_markdown_cell("Risk of bias, as derived from each study's answers in "
                                     "`evidence/rob/` (the answers stay in the files):"),
                   new_code_cell(f"nb.risk_of_bias(review, {lit(list(dict.fromkeys(keys)))})")]
@@ -601,7 +603,8 @@ def _rating_cells(rec: Recorder, profile: Profile) -> list:
                 f"assessed it independently ({len(done)} submitted: {', '.join(done) or 'none'})"
                 "; open assessments are never shown. The agreement of the submitted ones, then "
                 "the profile's rating as reconciled (or as it stands):")
-        code = (f"agreement = review.agreement()\nagreement[agreement[\"profile\"] == {lit(pid)}]\n"
+        code = ("agreement = review.agreement()\n"
+                f"display(agreement[agreement[\"profile\"] == {lit(pid)}])\n"
                 if done else "") + show
         return [new_markdown_cell(text), new_code_cell(code)]
     if rating is None:
@@ -713,7 +716,7 @@ def export_record(rec: Recorder) -> nbformat.NotebookNode:
         new_code_cell(_opening(review.slug, claims, "rt.views.summary_of_findings(review)"))]
     written = [c for c in claims if c.statement]
     if written:
-        rows = [(c.id, _last_by(c, "statement edited", "reviewtools-lead"), c.statement)
+        rows = [(c.id, _last_by(c, "statement edited"), c.statement)
                 for c in written]
         cells += [new_markdown_cell("## The writer's statements\n\nSaving is idempotent: an "
                                     "unchanged statement is not rewritten."),
