@@ -377,8 +377,8 @@ def _rebuilt(study: Study, kw: Mapping[str, object]) -> Study | None:
 
 def _shown(code: str, why: str) -> str:
     """A decision displayed, not replayed: the reason as a comment, then the display."""
-    body = code if "\n" not in code and code.startswith(("review.claim", "rt.")) else \
-        "# " + code.replace("\n", "\n# ")
+    body = f"display({code})" if "\n" not in code and code.startswith(
+        ("review.claim", "rt.")) else "# " + code.replace("\n", "\n# ")
     return f"# not replayed: {why}\n{body}"
 
 
