@@ -138,6 +138,9 @@ def _small_review(root: Path) -> rt.Review:
     carol.open_assessment(blind.id, ai_assisted=True)
     carol.assess(blind.id, note="CAROL-OPEN-NOTE", downgrades={"imprecision": (2, "n 420")})
     review.set_statement(anxiety.id, "Kava extract may reduce anxiety.", by="writer")
+    spare = next(c for c in review.load_claims() if c.is_claim and c.id not in
+                 (anxiety.id, sleep.id))
+    review.drop(spare.id, reason="a description of the product, not a claim", by="ann")
     return open_review("kava", settings=settings)
 
 
@@ -152,6 +155,7 @@ def test_a_new_review_recorded_runs_and_changes_nothing(tmp_path, monkeypatch):
     for expected in ("review.follow_profiles(", "review.rate_profile(", "review.add_evidence(",
                      "rt.search.log_search(", "rt.search.screen(", "review.grade(",
                      "review.set_statement(", "one small trial only", "review.agreement()",
+                     "review.drop(",
                      "\\\"bob\\\"",
                      "\\\"writer\\\""):
         assert expected in text, expected
