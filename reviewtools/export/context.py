@@ -54,6 +54,12 @@ class ExportContext:
     figure_paths: dict[str, Path] | None = field(default=None, repr=False)
     drawn: dict[str, Any] = field(default_factory=dict, repr=False)
     confine: Path | None = None  # every file must land inside this folder (None: anywhere)
+    problems: list[str] = field(default_factory=list)  # why this export is a draft (none: final)
+
+    @property
+    def is_draft(self) -> bool:
+        """True when the review is incomplete or fails ``check``: the export says so."""
+        return bool(self.problems)
 
     def prepare(self) -> None:
         """Create :attr:`out_dir`; refuse a file in its place, or (with :attr:`confine`) a
@@ -111,6 +117,12 @@ class ExportContext:
     def claims(self) -> list[Claim]:
         """The review's claims, dropped ones left out, in article order."""
         return self.review.load_claims(include_dropped=False)
+
+    @cached_property
+    def dropped(self) -> list[Claim]:
+        """Sentences a reviewer dropped from the claim list (with their reasons), in article
+        order."""
+        return [c for c in self.review.load_claims(include_dropped=True) if c.status == "dropped"]
 
     @cached_property
     def bib(self) -> dict[str, dict[str, str]]:
