@@ -198,7 +198,7 @@ def test_future_timestamps_are_flagged_and_do_not_date_the_export(review, settin
     path.write_text(text.replace(f"at: '{at}'", "at: '2031-01-01T00:00:00Z'"))
     problems = [str(p) for p in check(settings)]
     assert any("in the future" in p and "[sleep-01]" in p for p in problems)
-    paths = export_review(review, ["md"], settings.root / "out", draft=True)
+    paths = export_review(review, ["md"], settings.root / "out")
     md = next(p for p in paths if p.name == "summary.md").read_text()
     assert "2031" not in md
 

@@ -31,16 +31,16 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         raise not_ready(review, problems)
-    if problems:
-        print(f"reviewtools: warning: exporting a draft, marked as such "
-              f"({plural(len(problems), 'problem')}; first: {problems[0]}); "
-              "--final refuses it", file=sys.stderr)
     paths = export_review(review, args.format, out,
                           args.csl, base_url=args.base_url, final=args.final,
                           problems=problems)
     for path in paths:
         print(path)
     print(f"{plural(len(paths), 'file')} written")
+    if problems:
+        print(f"reviewtools: warning: exported a draft, marked as such "
+              f"({plural(len(problems), 'problem')}; first: {problems[0]}); "
+              "--final refuses it", file=sys.stderr)
     return 0
 
 

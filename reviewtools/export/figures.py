@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from reviewtools.errors import NotFoundError
-from reviewtools.export.context import ExportContext
+from reviewtools.export.context import ExportContext, claim_anchor
 from reviewtools.model.records import CERTAINTY_LABEL, VERDICT_LABEL, Claim
 from reviewtools.store.cache import cache_file, read_json, write_json
 from reviewtools.store.folders import ReviewFolder
@@ -37,6 +37,7 @@ VERDICT_COLOUR = {
     "not supported": "#D55E00",
     "contradicted": "#CC79A7",
     "not testable": "#999999",
+    "no evidence": "#BBBBBB",
     "not assessed": "#FFFFFF",
 }
 VERDICT_ORDER = tuple(VERDICT_COLOUR)
@@ -103,10 +104,12 @@ def evidence_map(review: ReviewFolder, *, claims: Sequence[Claim] | None = None)
                     n_in_row = min(per_row, len(cell) - r * per_row)
                     x = col + (k - (n_in_row - 1) / 2) * 0.16
                     y = y0 + 0.22 - r * 0.22
-                    ax.scatter([x], [y], s=90, color=VERDICT_COLOUR[verdict_of(c)],
-                               edgecolors="#333333", linewidths=0.7, zorder=3)
-                    ax.annotate(c.id.rsplit("-", 1)[1], (x, y), ha="center", va="center",
-                                fontsize=5.5, zorder=4)
+                    dot = ax.scatter([x], [y], s=90, color=VERDICT_COLOUR[verdict_of(c)],
+                                     edgecolors="#333333", linewidths=0.7, zorder=3)
+                    dot.set_urls([f"#{claim_anchor(c)}"])  # in the HTML page: go to the claim
+                    label = ax.annotate(c.id.rsplit("-", 1)[1], (x, y), ha="center",
+                                        va="center", fontsize=5.5, zorder=4)
+                    label.set_url(f"#{claim_anchor(c)}")
         ax.set_xticks(range(len(CERTAINTY_AXIS)), [_axis_label(x) for x in CERTAINTY_AXIS])
         ax.set_yticks(range(len(sections)),
                       [_short(heading) for _, heading in reversed(sections)])
@@ -176,7 +179,7 @@ def safe_name(section: str) -> str:
     return f"{base}-{tag}"
 
 
-FIGURES_VERSION = 1  # bump when the drawing code changes, so old renders are not reused
+FIGURES_VERSION = 2  # bump when the drawing code changes, so old renders are not reused
 
 
 def inputs_digest(ctx: ExportContext) -> str:

@@ -267,8 +267,8 @@ def short_text(text: str, limit: int = 72) -> str:
     """The start of ``text`` on one line, cut at a word within ``limit`` characters (with
     '…'), for headings; the trailing full stop dropped.
 
-    >>> short_text("Foot massage eases pain.")
-    'Foot massage eases pain'
+    >>> short_text("Yoga eases back pain.")
+    'Yoga eases back pain'
     >>> short_text("one two three four", 12)
     'one two…'
     """

@@ -51,7 +51,7 @@ def _open(browser, html: Path):
 def test_untrusted_text_is_shown_and_runs_nothing(review, settings, tmp_path, browser):
     judge(review, settings)
     poison(review, settings)  # the poisoned text fails check: a draft export
-    html = export(review, tmp_path, ["html"], draft=True)["summary.html"]
+    html = export(review, tmp_path, ["html"])["summary.html"]
     page, requests, dialogs = _open(browser, html)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert dialogs == []

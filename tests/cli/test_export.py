@@ -10,7 +10,7 @@ from reviewtools.cli.main import main
 from tests.export.formats import judge
 
 ALL = ["summary.md", "summary.html", "summary.docx", "claims.csv", "annotations.jsonld",
-       "claimreview.jsonld", "references.json", "figures/evidence-map.png",
+       "claimreview.jsonld", "article.html", "references.json", "figures/evidence-map.png",
        "figures/evidence-map.svg", "figures/certainty-sleep.png",
        "figures/certainty-sleep.svg"]
 
@@ -29,7 +29,7 @@ def test_export_defaults_to_all_formats_in_exports_slug(review, settings, capsys
         assert name in files, name
     assert not [n for n in files if ".partial" in n or n.endswith(".tmp")]
     printed = capsys.readouterr().out
-    assert "summary.html" in printed and f"{len(files)} file(s) written" in printed
+    assert "summary.html" in printed and f"{len(files)} files written" in printed
     # re-running changes nothing
     assert main(["export", "foot-massage", "--root", str(settings.root)]) == 0
     assert _tree(out) == files
@@ -46,7 +46,7 @@ def test_export_chosen_formats_style_and_out(review, settings):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--format", "md,pdf"], "unknown export format 'pdf'; choose from md, html"),
+    (["--format", "md,odt"], "unknown export format 'odt'; choose from md, html"),
     (["--csl", "apa"], "unknown citation style 'apa'"),
     (["--csl", "missing.csl"], "CSL style file not found"),
 ])

@@ -263,7 +263,7 @@ def badge(claim: Claim) -> str:
 
 
 def claim_heading(claim: Claim) -> str:
-    """'### Foot massage eases pain … [Partly supported]{…} {#claim-pain-01}'."""
+    """'### Yoga eases back pain … [Partly supported]{…} {#claim-pain-01}'."""
     return f"### {escape(short_text(claim.text))} {badge(claim)} {{#{claim_anchor(claim)}}}"
 
 
@@ -325,16 +325,24 @@ def _screenings(ctx: ExportContext) -> list[Screening]:
     return [load_record(p, Screening) for p in sorted(folder.glob("*.yaml")) if p.stem in ids]
 
 
-def reviewers(ctx: ExportContext) -> list[str]:
-    """Who made the judgements: the protocol's team, else review.yaml's reviewers, else the
-    names on the judgements."""
-    if ctx.protocol is not None and ctx.protocol.team.reviewers:
-        return list(ctx.protocol.team.reviewers)
-    if ctx.review.meta.reviewers:
-        return list(ctx.review.meta.reviewers)
+def judges(ctx: ExportContext) -> list[str]:
+    """The names on the judgements (links, grades, verdicts), sorted."""
     names = {lk.by for c in ctx.claims for lk in c.links}
     names |= {x.by for c in ctx.claims for x in (c.grade, c.verdict) if x is not None}
     return sorted(names)
+
+
+def planned(ctx: ExportContext) -> list[str]:
+    """The reviewers the protocol's team names, else review.yaml's ``reviewers``."""
+    if ctx.protocol is not None and ctx.protocol.team.reviewers:
+        return list(ctx.protocol.team.reviewers)
+    return list(ctx.review.meta.reviewers)
+
+
+def reviewers(ctx: ExportContext) -> list[str]:
+    """Who reviewed: the planned team, then anyone else whose name is on a judgement."""
+    team = planned(ctx)
+    return team + [n for n in judges(ctx) if n not in team]
 
 
 def _join(items: list[str]) -> str:
@@ -382,9 +390,12 @@ def _team_sentence(ctx: ExportContext) -> str:
     names = escape(_join(who)) if who else ""
     if team is None or not who:
         return f"Reviewers: {names}." if names else ""
-    if team.mode == "single reviewer" or len(who) == 1:
+    if len(who) == 1:
         out = (f"Searches, screening, appraisals and judgements were made by one reviewer "
                f"({names}); no second reviewer checked them.")
+    elif team.mode == "single reviewer":
+        out = (f"Judgements were recorded by {names}, each working alone (the protocol "
+               "plans a single reviewer, with no independent second review).")
     else:
         blinded = ", each blinded to the other's judgements" if "blinded" in team.mode else ""
         out = (f"Judgements were made independently by {plural(len(who), 'reviewer')} "

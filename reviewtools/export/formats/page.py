@@ -302,12 +302,3 @@ def pdf_dated(data: bytes, ctx: ExportContext) -> bytes:
     """The PDF with its creation dates set to the review's date (same data, same bytes)."""
     stamp = ("D:" + ctx.date[:10].replace("-", "") + "000000Z").encode()
     return _PDF_DATES.sub(lambda m: b"/" + m.group(1) + b" (" + stamp + b")", data)
-
-
-def write_pdf(ctx: ExportContext) -> list[Path]:
-    """summary.pdf: the page printed by headless Chromium (the HTML is written first)."""
-    from reviewtools.export.formats.pandoc import write_html
-    chromium = chromium_path()  # say so before any work when Chromium is missing
-    html = write_html(ctx)[0]
-    return [ctx.write_bytes("summary.pdf", pdf_dated(html_to_pdf(html, chromium=chromium),
-                                                     ctx))]

@@ -181,10 +181,19 @@ def write_html(ctx: ExportContext) -> list[Path]:
     folder = ctx.out_dir
     return ctx.once("html", lambda: [run_pandoc(
         ctx, "html5", "summary.html",
-        ["--section-divs", "--toc", "--toc-depth=2", "--template", "page.html"],
+        ["--section-divs", "--toc", "--toc-depth=2", "--wrap=none", "--template", "page.html"],
         files={"page.html": template()}, finish=lambda data: finish_html(data, folder))])
 
 
 def write_docx(ctx: ExportContext) -> list[Path]:
     """summary.docx with the figures embedded (dated from the review data)."""
     return [run_pandoc(ctx, "docx", "summary.docx", [])]
+
+
+def write_pdf(ctx: ExportContext) -> list[Path]:
+    """summary.pdf: the page printed by headless Chromium (the HTML is written first)."""
+    from reviewtools.export.formats.page import chromium_path, html_to_pdf, pdf_dated
+    chromium = chromium_path()  # say so before any work when Chromium is missing
+    html = write_html(ctx)[0]
+    return [ctx.write_bytes("summary.pdf", pdf_dated(html_to_pdf(html, chromium=chromium),
+                                                     ctx))]
