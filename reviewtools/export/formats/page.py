@@ -61,7 +61,7 @@ h1.title { font-size: clamp(1.6rem, 1.1rem + 2.2vw, 2.4rem); line-height: 1.2; m
 h2 { font-size: 1.45rem; line-height: 1.25; margin: 2.4rem 0 .8rem;
   padding-top: .6rem; border-top: 2px solid var(--ink); }
 h3 { font-size: 1.12rem; line-height: 1.35; margin: 0 0 .5rem; }
-h2, h3 { scroll-margin-top: 1rem; }
+h2, h3, section[id], div[id] { scroll-margin-top: 1rem; }
 .skip { position: absolute; left: -9999px; }
 .skip:focus { left: 1rem; top: 1rem; z-index: 20; background: #fff; padding: .5rem 1rem; }
 .page { display: grid; grid-template-columns: 15rem minmax(0, 1fr); column-gap: 3rem;
@@ -128,7 +128,7 @@ div.csl-right-inline { margin-left: 2.2em; }
   nav#contents li a { border: 1px solid var(--rule); border-radius: 999px;
     padding: .45rem .8rem; background: #fff; }
   main { padding: 0 1rem; max-width: none; }
-  h2, h3 { scroll-margin-top: 3.6rem; }
+  h2, h3, section[id], div[id] { scroll-margin-top: 4.2rem; }
   .scroll-hint { display: block; }
   .figure-scroll svg { min-width: var(--min-width, 100%); }
   body { font-size: 1.03rem; }
