@@ -146,9 +146,9 @@ class Review(ReviewFolder):
         from reviewtools.export.formats.article_view import render_view
         from reviewtools.export.run import default_out_dir
         page = render_view(ExportContext(review=self, out_dir=default_out_dir(self)))
-        return HTML(f'<iframe srcdoc="{escape(page)}" sandbox="allow-scripts" title="'
+        return HTML(f'<div><iframe srcdoc="{escape(page)}" sandbox="allow-scripts" title="'
                     f'{escape(self.meta.title)}: the claims marked" style="width: 100%; '
-                    f'height: {int(height)}px; border: 1px solid #ccc"></iframe>')
+                    f'height: {int(height)}px; border: 1px solid #ccc"></iframe></div>')
 
     def claims(self, *, include_dropped: bool = False) -> pd.DataFrame:
         """One row per claim: id, section, text, offsets, flags, status, verdict, certainty."""

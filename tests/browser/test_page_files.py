@@ -1,5 +1,5 @@
 """Files made with headless Chromium: the page's PDF (``--format pdf``) and the screenshot set
-(``reviewtools screenshot SLUG --set``); and a clear error when Chromium is missing."""
+(``reviewtools screenshot SLUG --set``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from reviewtools.cli.main import main
-from reviewtools.errors import ExportError
 from tests.export.formats import export, judge
 
 pytestmark = [pytest.mark.browser]
@@ -44,13 +43,3 @@ def test_screenshot_set(review, settings, capsys):
         data = (folder / name).read_bytes()
         width = int.from_bytes(data[16:20], "big")
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and width == int(name.split("-")[-1][:-4])
-
-
-def test_pdf_without_chromium_says_so(review, settings, tmp_path, monkeypatch):
-    from reviewtools.export.formats import page
-    judge(review, settings)
-    monkeypatch.setattr(page, "CHROMIUM", str(tmp_path / "no-chromium"))
-    monkeypatch.setattr(page.shutil, "which", lambda name: None)
-    with pytest.raises(ExportError, match="the PDF needs Chromium, and none was found"):
-        export(review, tmp_path, ["pdf"])
-    assert not (tmp_path / "out" / "summary.pdf").exists()
