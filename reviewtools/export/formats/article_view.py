@@ -189,6 +189,13 @@ SCRIPT = """(function () {
     current = link;
     link.setAttribute("aria-current", "true");
     panel.classList.add("open");
+    if (getComputedStyle(panel).position === "fixed") {  // a phone: keep it above the sheet
+      var room = window.innerHeight - panel.getBoundingClientRect().height;
+      var box = link.getBoundingClientRect();
+      if (box.top < 8 || box.bottom > room - 8) {
+        window.scrollBy(0, box.top - Math.max(8, (room - box.height) / 3));
+      }
+    }
   }
   document.querySelectorAll("a.claim").forEach(function (link) {
     link.addEventListener("click", function (e) { e.preventDefault(); show(link); });
@@ -245,9 +252,9 @@ aside ul { padding-left: 1.1rem; margin: .3rem 0; }
     border-top: 2px solid var(--ink); margin-top: 2rem; }
   .js aside#panel { position: fixed; left: 0; right: 0; top: auto; bottom: 0; z-index: 10;
     margin: 0;
-    max-height: 48vh; background: #fff; padding: .8rem 1rem 1rem;
+    max-height: 45vh; background: #fff; padding: .8rem 1rem 1rem;
     box-shadow: 0 -4px 16px rgba(0, 0, 0, .18); transform: translateY(110%);
-    transition: transform .15s ease-out; visibility: hidden; }
+    visibility: hidden; }
   .js aside#panel.open { transform: none; visibility: visible; }
   .js #panel-close { display: block; margin-left: auto; font: inherit; font-weight: 600;
     padding: .4rem .9rem; border: 1px solid var(--ink); border-radius: .4rem;

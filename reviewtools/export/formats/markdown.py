@@ -367,16 +367,22 @@ def _search_sentence(ctx: ExportContext) -> str:
             f"{'was' if len(runs) == 1 else 'were'} run: {_join(parts)}.")
 
 
-def _screening_sentence(ctx: ExportContext) -> str:
+def _screening_sentence(ctx: ExportContext, searched: bool) -> str:
     from reviewtools.literature.search import prisma_counts
     n = prisma_counts(ctx.review)
     if not n["identified"] and not n["screened"]:
         return ""
-    out = (f"They identified {plural(n['identified'], 'record')} "
-           f"({n['duplicates_removed']} duplicate{'s' if n['duplicates_removed'] != 1 else ''} "
-           f"removed); {n['screened']} {'was' if n['screened'] == 1 else 'were'} screened "
-           f"against the claims, {n['excluded']} excluded with reasons and "
-           f"{n['included']} included")
+    other = n.get("other_sources", 0)
+    if searched:
+        found = (f"They identified {plural(n['identified'], 'record')}"
+                 + (f" ({other} of them from other sources)" if other else ""))
+    else:
+        found = (f"No database search run is recorded in the screening records; "
+                 f"{plural(n['identified'], 'record')} came from other sources")
+    dups = n["duplicates_removed"]
+    out = (f"{found}, {plural(dups, 'duplicate')} removed; {n['screened']} "
+           f"{'was' if n['screened'] == 1 else 'were'} screened against the claims, "
+           f"{n['excluded']} excluded with reasons and {n['included']} included")
     if n.get("maybe"):
         out += f" ({n['maybe']} undecided)"
     if n.get("not_screened"):
@@ -391,8 +397,7 @@ def _team_sentence(ctx: ExportContext) -> str:
     if team is None or not who:
         return f"Reviewers: {names}." if names else ""
     if len(who) == 1:
-        out = (f"Searches, screening, appraisals and judgements were made by one reviewer "
-               f"({names}); no second reviewer checked them.")
+        out = f"One reviewer ({names}) made every judgement; no second reviewer checked them."
     elif team.mode == "single reviewer":
         out = (f"Judgements were recorded by {names}, each working alone (the protocol "
                "plans a single reviewer, with no independent second review).")
@@ -425,35 +430,42 @@ def _tools_sentence(ctx: ExportContext) -> str:
 
 
 def methods_block(ctx: ExportContext) -> list[str]:
-    """Methods, from what was done: the snapshot, the claims, searches, screening, team, tools."""
+    """Methods, from what was done: the snapshot and the claims; searches and screening;
+    appraisal and tools; the team; GRADE. One paragraph each."""
     meta = ctx.review.meta
     assessed = sum(1 for c in ctx.claims if c.verdict)
     segmenter = escape(meta.segmenter or "pysbd")
     n_claims = len(ctx.claims)
-    parts = [f"The article was retrieved on {meta.retrieved[:10]} and its text snapshot "
-             f"(SHA-256 {meta.sha256[:12]}…) split into sentences ({segmenter}). "
-             f"{plural(n_claims, 'sentence or part of one', 'sentences or parts of sentences')} "
-             f"{'was' if n_claims == 1 else 'were'} treated as checkable claims"
-             + (f" and {len(ctx.dropped)} {'was' if len(ctx.dropped) == 1 else 'were'} not "
-                "(see Sentences not treated as claims)" if ctx.dropped else "")
-             + f"; {assessed} of the {plural(n_claims, 'claim')} "
-             f"{'has' if assessed == 1 else 'have'} a verdict."]
-    parts += [x for x in (_search_sentence(ctx), _screening_sentence(ctx)) if x]
+    article = (f"The article was retrieved on {meta.retrieved[:10]} and its text snapshot "
+               f"(SHA-256 {meta.sha256[:12]}…) split into sentences ({segmenter}). "
+               f"{plural(n_claims, 'sentence or part of one', 'sentences or parts of sentences')}"
+               f" {'was' if n_claims == 1 else 'were'} treated as checkable claims"
+               + (f" and {len(ctx.dropped)} {'was' if len(ctx.dropped) == 1 else 'were'} not "
+                  "(see Sentences not treated as claims)" if ctx.dropped else "")
+               + f"; {assessed} of the {plural(n_claims, 'claim')} "
+               f"{'has' if assessed == 1 else 'have'} a verdict.")
+    searches = _search_sentence(ctx)
+    literature = [x for x in (searches, _screening_sentence(ctx, bool(searches))) if x]
     empty = [c for c in ctx.claims if c.no_studies_found]
     if empty:
         n_queries = len({q for c in empty for q in c.searched})
-        parts.append(f"For {plural(len(empty), 'claim')} the searches "
-                     f"({plural(n_queries, 'recorded query', 'recorded queries')}) found no "
-                     "study that addresses them.")
+        literature.append(f"For {plural(len(empty), 'claim')} the searches "
+                          f"({plural(n_queries, 'recorded query', 'recorded queries')}) found "
+                          "no study that addresses them.")
+    appraisal = []
     n_studies = len({lk.key for c in ctx.claims for lk in c.links})
     if n_studies:
-        parts.append(f"{plural(n_studies, 'study', 'studies')} "
-                     f"{'was' if n_studies == 1 else 'were'} appraised (design, population, "
-                     "intervention, size, risk of bias) and linked to the claims with a "
-                     "quotation from each.")
-    parts += [x for x in (_tools_sentence(ctx), _team_sentence(ctx)) if x]
-    parts.append(GRADE_METHODS)
-    lines = ["## Methods {#methods}", "", " ".join(parts), ""]
+        appraisal.append(f"{plural(n_studies, 'study', 'studies')} "
+                         f"{'was' if n_studies == 1 else 'were'} appraised (design, population, "
+                         "intervention, size, risk of bias) and linked to the claims with a "
+                         "quotation from each.")
+    appraisal += [x for x in (_tools_sentence(ctx),) if x]
+    paragraphs = [[article], literature, appraisal, [_team_sentence(ctx)], [GRADE_METHODS]]
+    lines = ["## Methods {#methods}", ""]
+    for paragraph in paragraphs:
+        text = " ".join(x for x in paragraph if x)
+        if text:
+            lines += [text, ""]
     if meta.methods.strip():
         lines += [escape(meta.methods), ""]
     return lines
