@@ -203,7 +203,8 @@ def test_future_timestamps_are_flagged_and_do_not_date_the_export(review, settin
     assert any("in the future" in p and "[sleep-01]" in p for p in problems)
     paths = export_review(review, ["md"], settings.root / "out")
     md = next(p for p in paths if p.name == "summary.md").read_text()
-    assert "2031" not in md
+    assert 'date: "2031' not in md and "dated 2031" not in md  # not dated by it
+    assert "is in the future" in md.split("::: {.draft-banner}")[1]  # and the draft says why
 
 
 # -- crash safety of a re-extraction ---------------------------------------------------------
