@@ -173,7 +173,12 @@ def test_hostile_text_from_article_bib_and_notes_stays_inert(review, settings, t
     poison(review, settings)  # claim text, a study quote, a bib title, the article title
     review.verdict("pain-01", "partly supported", by="ann", reason=f"reviewer note {XSS}")
     review.drop("sleep-03", reason=f"dropped {XSS}", by="ann")
+    snapshot = review.path / "article.txt"  # and in the article's own text, after the claims
+    snapshot.write_text(snapshot.read_text() + f"\nA closing line {XSS}\n")
+    review.__dict__.pop("snapshot", None)
     files = export(review, tmp_path, ["html", "article"])
+    assert f"A closing line {XSS}" in _open(browser, files["article.html"], 390)[0] \
+        .locator("main").inner_text()
     for name in ("summary.html", "article.html"):
         page, seen = _open(browser, files[name], 1280)
         for link in page.locator('a[href^="#"]').all()[:40]:

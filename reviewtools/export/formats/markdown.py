@@ -210,7 +210,8 @@ def _cert_name(claim: Claim) -> str:
 
 
 def headline(ctx: ExportContext) -> list[str]:
-    lines = ["| Benefit | Claims | Verdicts | Certainty |", "|:---|---:|:---|:---|"]
+    lines = ["| Benefit | Claims | Verdicts | Certainty |",
+             "|:----------------|------:|:----------------------|:--------------|"]
     for group in ctx.sections:
         verdicts = _counts([_verdict_name(c) for c in group.claims], _VERDICT_ORDER)
         certainty = _counts([_cert_name(c) for c in group.claims], _CERT_ORDER)

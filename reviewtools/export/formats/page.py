@@ -64,8 +64,8 @@ h3 { font-size: 1.12rem; line-height: 1.35; margin: 0 0 .5rem; }
 h2, h3, section[id], div[id] { scroll-margin-top: 1rem; }
 .skip { position: absolute; left: -9999px; }
 .skip:focus { left: 1rem; top: 1rem; z-index: 20; background: #fff; padding: .5rem 1rem; }
-.page { display: grid; grid-template-columns: 15rem minmax(0, 1fr); column-gap: 3rem;
-  max-width: 78rem; margin: 0 auto; padding: 0 1.5rem 4rem; }
+.page { display: grid; grid-template-columns: 15rem minmax(0, 70ch); column-gap: 3rem;
+  justify-content: center; margin: 0 auto; padding: 0 1.5rem 4rem; }
 nav#contents { grid-column: 1; position: sticky; top: 0; align-self: start;
   max-height: 100vh; overflow-y: auto; padding: 2.2rem 0 1rem; font-size: .92rem; }
 nav#contents .nav-title { font-weight: 700; margin: 0 0 .5rem; text-transform: uppercase;
@@ -136,6 +136,7 @@ div.csl-right-inline { margin-left: 2.2em; }
 @media print {
   @page { size: A4; margin: 16mm 15mm 18mm; }
   body { font-size: 10.5pt; line-height: 1.45; }
+  table, .byline, figcaption, .verdict { font-size: 8.5pt; }
   nav#contents, .skip, .scroll-hint { display: none; }
   .page { display: block; max-width: none; padding: 0; }
   main { max-width: none; }
@@ -173,7 +174,6 @@ $table-of-contents$
 <header class="masthead">
 <p class="kicker">Evidence review</p>
 <h1 class="title">$title$</h1>
-<p class="date">$date$</p>
 </header>
 $body$
 </main>
