@@ -218,7 +218,8 @@ body { margin: 0; color: var(--ink); background: #fff;
 a { color: var(--link); }
 header, .legend, aside, .verdict, .tag, h1, h2 { font-family: var(--sans); }
 .wrap { display: grid; grid-template-columns: minmax(0, 70ch) minmax(16rem, 24rem);
-  column-gap: 2.5rem; max-width: 78rem; margin: 0 auto; padding: 1.5rem; }
+  column-gap: 2.5rem; justify-content: center; max-width: 78rem; margin: 0 auto;
+  padding: 1.5rem; }
 header { grid-column: 1 / -1; border-bottom: 1px solid var(--rule); margin-bottom: 1rem; }
 header h1 { font-size: clamp(1.4rem, 1rem + 1.8vw, 2rem); line-height: 1.2; margin: .3rem 0; }
 header p { margin: .3rem 0; color: var(--muted); font-size: .95rem; }
