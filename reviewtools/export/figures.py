@@ -63,13 +63,6 @@ def _axis_label(level: str) -> str:
     return CERTAINTY_LABEL.get(level, level.capitalize())
 
 
-def _legend(ax, verdicts: Sequence[str]) -> None:  # noqa: ANN001 - matplotlib Axes
-    handles = [Patch(facecolor=VERDICT_COLOUR[v], edgecolor="#555555",
-                     label=VERDICT_LABEL.get(v, v.capitalize())) for v in verdicts]
-    ax.legend(handles=handles, title="Verdict", loc="upper left", bbox_to_anchor=(1.01, 1.0),
-              frameon=False)
-
-
 def _sections(review: ReviewFolder, claims: Sequence[Claim]) -> list[tuple[str, str]]:
     order = [(s.slug, s.heading) for s in review.meta.sections]
     known = {slug for slug, _ in order}
@@ -145,7 +138,7 @@ def section_figure(review: ReviewFolder, section: str, *,
         raise NotFoundError(f"no claims in section {section!r}; sections: {', '.join(known)}")
     heading = dict(_sections(review, claims)).get(section, section)
     with _style():
-        fig = Figure(figsize=(7.0, 3.2), layout="constrained")
+        fig = Figure(figsize=(5.4, 3.6), layout="constrained")  # sized for a text column
         ax = fig.add_subplot()
         bottoms = [0] * len(CERTAINTY_AXIS)
         used = []
@@ -163,8 +156,10 @@ def section_figure(review: ReviewFolder, section: str, *,
         ax.set_ylim(0, max(bottoms) + 1)
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel("Certainty of the evidence (GRADE)")
-        ax.set_title(_short(heading, 70) + f" ({len(mine)} claims)")
-        _legend(ax, used)
+        ax.set_title(_short(heading, 60) + f" ({len(mine)} claims)")
+        fig.legend(handles=[Patch(facecolor=VERDICT_COLOUR[v], edgecolor="#555555",
+                                  label=VERDICT_LABEL.get(v, v.capitalize())) for v in used],
+                   title="Verdict", loc="outside lower center", ncols=2, frameon=False)
     return fig
 
 
@@ -191,7 +186,7 @@ def safe_name(section: str) -> str:
     return f"{base}-{tag}"
 
 
-FIGURES_VERSION = 3  # bump when the drawing code changes, so old renders are not reused
+FIGURES_VERSION = 4  # bump when the drawing code changes, so old renders are not reused
 
 
 def inputs_digest(ctx: ExportContext) -> str:
