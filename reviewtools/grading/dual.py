@@ -368,6 +368,7 @@ def agreement_of(assessments: Mapping[str, Mapping[str, Assessment]]) -> Agreeme
         b = [y.certainty for _, y in pairs]
         out.pairs.append({
             "reviewers": (ra, rb), "n": len(pairs),
+            "profiles": [x.profile for x, _ in pairs],
             "kappa_linear": weighted_kappa(a, b, "linear"),
             "kappa_quadratic": weighted_kappa(a, b, "quadratic"),
             "percent_agreement": {"certainty": _share(x == y for x, y in zip(a, b, strict=True)),

@@ -47,7 +47,8 @@ def test_an_assessment_opens_with_the_proposals_not_with_another_reviewers(ann_d
     bob = ann_done.as_reviewer("bob").open_assessment(PID)
     assert bob.status == "open" and bob.reviewer == "bob" and not bob.ai_assisted
     assert bob.certainty == bob.proposed == "high"
-    assert bob.downgrades == Downgrades() and SECRET not in repr(bob)
+    assert all(r.levels == 0 for _name, r in bob.downgrades) and SECRET not in repr(bob)
+    assert bob.downgrades != Downgrades()  # the proposals' reasons come along
     assert bob.profile_revision == ann_done.stored_profile(PID).revision
     path = ann_done.path / "assessments" / PID / "bob.yaml"
     assert path.is_file() and (ann_done.path / "assessments" / PID / "ann.yaml").is_file()
@@ -94,8 +95,8 @@ def test_ones_own_rating_is_not_hidden_from_oneself(ann_done):
 def test_the_export_of_a_blinded_reviewer_shows_no_other_certainty(ann_done, tmp_path):
     bob = ann_done.as_reviewer("bob", blind=True)
     bob.open_assessment(PID)
-    export_review(bob, ["md", "csv"], out_dir=tmp_path / "blind", draft=True)
-    export_review(ann_done, ["md"], out_dir=tmp_path / "open", draft=True)
+    export_review(bob, ["md", "csv"], out_dir=tmp_path / "blind")
+    export_review(ann_done, ["md"], out_dir=tmp_path / "open")
     opened = (tmp_path / "open" / "summary.md").read_text(encoding="utf-8")
     assert SECRET in opened  # the consensus footnote, when not blinded
     blind = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "blind").rglob("*")
