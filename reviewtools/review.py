@@ -464,6 +464,13 @@ class Review(ReviewFolder):
                              **self._profile_inputs(old), by=by or self.reviewer, **kw)
         return self._save_profile(old, new)
 
+    def adopt(self, profile_id: str, *, reviewer: str) -> Profile:
+        """Rate a profile one reviewer assesses as their submitted assessment judged it."""
+        old = self.stored_profile(profile_id)
+        new = dual.adopt(old, dual.load_assessments(self, profile_id),
+                         **self._profile_inputs(old), reviewer=reviewer)
+        return self._save_profile(old, new)
+
     def follow_profiles(self, claim_id: str, *, by: str) -> Claim:
         """Give the claim the verdict and certainty its rated profiles give (GRADE rates the
         outcome and comparison, not the sentence); a claim with no rated profile is returned

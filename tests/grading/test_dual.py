@@ -279,3 +279,22 @@ def test_the_export_agreement_of_a_blinded_reviewer_counts_only_what_they_may_se
     carol = ann_done.as_reviewer("carol", blind=True)
     assert ExportContext(carol, carol.settings.root / "x").agreement["n"] == 0
     assert ExportContext(ann_done, ann_done.settings.root / "x").agreement["n"] == 1
+
+
+def test_a_profile_rated_by_one_reviewer_adopts_that_assessment(profiled):  # noqa: F811
+    """Profiles the protocol does not dual-rate: the one submitted assessment becomes the
+    rating, with its reasons and its reviewer; two submitted ones must be reconciled."""
+    ann = profiled.as_reviewer("ann")
+    ann.open_assessment(PID, ai_assisted=True)
+    ann.assess(PID, downgrades={"imprecision": (2, SECRET)})
+    with pytest.raises(GradingError, match="submit"):
+        profiled.adopt(PID, reviewer="ann")
+    ann.submit_assessment(PID)
+    rating = profiled.adopt(PID, reviewer="ann").rating
+    assert rating.downgrades.imprecision.levels == 2 and rating.downgrades.imprecision.reason \
+        == SECRET and rating.certainty == "low" and rating.reviewers == ["ann"]
+    assert rating.by == "ann" and rating.ai_assisted
+    assert not [p for p in _problems(profiled) if PID in p and "certainty" in p]
+    _bob_submits(profiled)
+    with pytest.raises(GradingError, match="reconcile"):
+        profiled.adopt(PID, reviewer="ann")
