@@ -66,7 +66,9 @@ def review() -> int:
     tool = BIN / "reviewtools"
     run(tool, "extract", f"evidence/{REVIEW}/article.txt", "--review", REVIEW)
     run(tool, "check", REVIEW)
-    run(tool, "export", REVIEW, "--out", f"exports/{REVIEW}")
+    pdf = ["--format", "md,html,docx,csv,annotations,claimreview,article,pdf"] \
+        if shutil.which("chromium") else []  # summary.pdf needs Chromium
+    run(tool, "export", REVIEW, "--out", f"exports/{REVIEW}", *pdf)
     run(tool, "status", REVIEW)
     return 0
 

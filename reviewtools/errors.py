@@ -99,7 +99,8 @@ class ExportError(ReviewToolsError):
 
 
 class NotReadyError(ExportError):
-    """A review that fails ``check`` was exported without ``--draft`` (same exit code as check)."""
+    """A review that is incomplete or fails ``check`` was exported with ``--final`` (same exit
+    code as check)."""
 
     exit_code = 1
 

@@ -147,6 +147,21 @@ class Review(ReviewFolder):
         from reviewtools.grading.tables import status_table
         return f"<h4>{self.meta.title}</h4>" + status_table([self]).to_html(index=False)
 
+    def article_view(self, *, height: int = 640) -> object:
+        """The article with its claims marked by verdict, for a notebook (an IPython ``HTML``
+        object: the page of ``export --format article`` in a sandboxed frame)."""
+        from html import escape
+
+        from IPython.display import HTML
+
+        from reviewtools.export.context import ExportContext
+        from reviewtools.export.formats.article_view import render_view
+        from reviewtools.export.run import default_out_dir
+        page = render_view(ExportContext(review=self, out_dir=default_out_dir(self)))
+        return HTML(f'<div><iframe srcdoc="{escape(page)}" sandbox="allow-scripts" title="'
+                    f'{escape(self.meta.title)}: the claims marked" style="width: 100%; '
+                    f'height: {int(height)}px; border: 1px solid #ccc"></iframe></div>')
+
     def claims(self, *, include_dropped: bool = False) -> pd.DataFrame:
         """One row per claim: id, section, text, offsets, flags, status, verdict, certainty,
         kind; ``include_dropped=True`` adds dropped records, sentences not treated as claims
@@ -447,6 +462,13 @@ class Review(ReviewFolder):
         old = self.stored_profile(profile_id)
         new = dual.reconcile(old, dual.load_assessments(self, profile_id),
                              **self._profile_inputs(old), by=by or self.reviewer, **kw)
+        return self._save_profile(old, new)
+
+    def adopt(self, profile_id: str, *, reviewer: str) -> Profile:
+        """Rate a profile one reviewer assesses as their submitted assessment judged it."""
+        old = self.stored_profile(profile_id)
+        new = dual.adopt(old, dual.load_assessments(self, profile_id),
+                         **self._profile_inputs(old), reviewer=reviewer)
         return self._save_profile(old, new)
 
     def follow_profiles(self, claim_id: str, *, by: str) -> Claim:

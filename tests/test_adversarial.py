@@ -25,9 +25,10 @@ def _tree(root: Path) -> dict[str, str]:
 
 
 def _one_line(capsys) -> str:
-    """The one error line on stderr (a --draft warning line may come before it)."""
+    """The one error line on stderr (the problems --final lists may come before it)."""
     err = capsys.readouterr().err
-    lines = [line for line in err.strip().splitlines() if "warning: exporting a draft" not in line]
+    lines = [line for line in err.strip().splitlines()
+             if not line.startswith(("  - ", "reviewtools: review '"))]
     assert len(lines) == 1 and lines[0].startswith("reviewtools: error: "), err
     assert "Traceback" not in err
     return lines[0]
@@ -120,29 +121,31 @@ def test_deleted_review_yaml_is_a_problem(review, settings, capsys):
     (lambda p: p.write_text(p.read_text().replace("status: to-do", "status: reviewed")),
      "no verdict"),
 ])
-def test_export_refuses_a_review_that_fails_check(review, settings, capsys, edit, words):
+def test_final_export_refuses_a_review_that_fails_check(review, settings, capsys, edit, words):
     judge(review, settings)
     edit(review.claim_path("pain-02"))
     root = str(settings.root)
-    assert main(["export", "foot-massage", "--format", "csv", "--root", root]) == 1
-    line = _one_line(capsys)
-    assert "fails check" in line and words in line and "--draft" in line
+    assert main(["export", "foot-massage", "--format", "csv", "--final", "--root", root]) == 1
+    err = capsys.readouterr().err
+    listed = [line for line in err.splitlines() if line.startswith("  - ")]
+    assert any(words in line for line in listed), err
+    assert "not ready for a final export" in err and "without --final" in err
     assert not (settings.root / "exports").exists()
-    assert main(["export", "foot-massage", "--format", "csv", "--draft", "--root", root]) == 0
+    assert main(["export", "foot-massage", "--format", "csv", "--root", root]) == 0
     captured = capsys.readouterr()
-    assert "warning: exporting a draft" in captured.err
+    assert "warning: exported a draft" in captured.err
     assert (settings.root / "exports" / "foot-massage" / "claims.csv").is_file()
 
 
-def test_export_refuses_deleted_study_and_edited_article(review, settings):
+def test_final_export_refuses_deleted_study_and_edited_article(review, settings):
     judge(review, settings)
     (settings.studies_dir / "trial2021b.yaml").unlink()
     with pytest.raises(NotReadyError, match="no appraisal"):
-        export_review(review, ["csv"])
+        export_review(review, ["csv"], final=True)
     snapshot = review.path / "article.txt"
     snapshot.write_text(snapshot.read_text().replace("foot", "hand"))
     with pytest.raises(NotReadyError, match="no longer matches"):
-        export_review(review, ["csv"])
+        export_review(review, ["csv"], final=True)
 
 
 # -- fields validated on load ----------------------------------------------------------------
@@ -166,7 +169,7 @@ def test_non_hex_sha256_is_refused(review, settings, capsys):
     start = text.index("sha256: ") + len("sha256: ")
     meta.write_text(text[:start] + "zz" + text[start + 2:])
     root = str(settings.root)
-    assert main(["export", "foot-massage", "--format", "annotations", "--draft",
+    assert main(["export", "foot-massage", "--format", "annotations",
                  "--root", root]) == 2
     line = _one_line(capsys)
     assert "review.yaml" in line and "'sha256'" in line
@@ -175,7 +178,7 @@ def test_non_hex_sha256_is_refused(review, settings, capsys):
 def test_missing_article_txt_is_one_line(review, settings, capsys):
     judge(review, settings)
     (review.path / "article.txt").unlink()
-    assert main(["export", "foot-massage", "--format", "annotations", "--draft", "--root",
+    assert main(["export", "foot-massage", "--format", "annotations", "--root",
                  str(settings.root)]) == 2
     assert "article.txt" in _one_line(capsys)
 
@@ -186,7 +189,7 @@ def test_non_utf8_bib_is_one_line_in_check_and_export(review, settings, capsys):
     root = str(settings.root)
     assert main(["check", "--root", root]) == 1
     assert "not UTF-8" in capsys.readouterr().out
-    assert main(["export", "foot-massage", "--format", "md", "--draft", "--root", root]) == 2
+    assert main(["export", "foot-massage", "--format", "md", "--root", root]) == 2
     assert "not UTF-8" in _one_line(capsys)
 
 
@@ -198,9 +201,10 @@ def test_future_timestamps_are_flagged_and_do_not_date_the_export(review, settin
     path.write_text(text.replace(f"at: '{at}'", "at: '2031-01-01T00:00:00Z'"))
     problems = [str(p) for p in check(settings)]
     assert any("in the future" in p and "[sleep-01]" in p for p in problems)
-    paths = export_review(review, ["md"], settings.root / "out", draft=True)
+    paths = export_review(review, ["md"], settings.root / "out")
     md = next(p for p in paths if p.name == "summary.md").read_text()
-    assert "2031" not in md
+    assert 'date: "2031' not in md and "dated 2031" not in md  # not dated by it
+    assert "is in the future" in md.split("::: {.draft-banner}")[1]  # and the draft says why
 
 
 # -- crash safety of a re-extraction ---------------------------------------------------------

@@ -3,7 +3,7 @@
 Every command takes ``--root DIR`` (default: the current directory). Errors a
 user can cause are printed on one line as ``reviewtools: error: ...`` with a
 non-zero exit code; no traceback. Exit codes: 0 ok; 1 ``check`` found problems (or
-``export`` of such a review without ``--draft``); 2 bad input, schema, missing record or
+``export --final`` of an incomplete review); 2 bad input, schema, missing record or
 network failure; 3 conflicting write; 4 a file could not be read or written; 130
 interrupted.
 """

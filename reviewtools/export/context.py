@@ -55,6 +55,12 @@ class ExportContext:
     figure_paths: dict[str, Path] | None = field(default=None, repr=False)
     drawn: dict[str, Any] = field(default_factory=dict, repr=False)
     confine: Path | None = None  # every file must land inside this folder (None: anywhere)
+    problems: list[str] = field(default_factory=list)  # why this export is a draft (none: final)
+
+    @property
+    def is_draft(self) -> bool:
+        """True when the review is incomplete or fails ``check``: the export says so."""
+        return bool(self.problems)
 
     def prepare(self) -> None:
         """Create :attr:`out_dir`; refuse a file in its place, or (with :attr:`confine`) a
@@ -131,6 +137,13 @@ class ExportContext:
     def group_label(self) -> str:
         """What a group of claims is: 'Topic' for an article without headings."""
         return "Benefit" if has_headings(self.review.meta.sections) else "Topic"
+
+    @cached_property
+    def dropped(self) -> list[Claim]:
+        """Sentences not treated as claims, in article order: dropped by a reviewer (with the
+        reason) or of another kind than a health claim (advice, marketing ...; the kind)."""
+        return [c for c in self.review.load_claims(include_dropped=True)
+                if c.status in ("dropped", "not a claim")]
 
     @cached_property
     def bib(self) -> dict[str, dict[str, str]]:

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from reviewtools.errors import NotFoundError
-from reviewtools.export.context import ExportContext
+from reviewtools.export.context import ExportContext, claim_anchor
 from reviewtools.model.records import CERTAINTY_LABEL, VERDICT_LABEL, Claim
 from reviewtools.store.cache import cache_file, read_json, write_json
 from reviewtools.store.folders import ReviewFolder
@@ -37,6 +37,7 @@ VERDICT_COLOUR = {
     "not supported": "#D55E00",
     "contradicted": "#CC79A7",
     "not testable": "#999999",
+    "no evidence": "#BBBBBB",
     "not assessed": "#FFFFFF",
 }
 VERDICT_ORDER = tuple(VERDICT_COLOUR)
@@ -62,13 +63,6 @@ def _axis_label(level: str) -> str:
     return CERTAINTY_LABEL.get(level, level.capitalize())
 
 
-def _legend(ax, verdicts: Sequence[str]) -> None:  # noqa: ANN001 - matplotlib Axes
-    handles = [Patch(facecolor=VERDICT_COLOUR[v], edgecolor="#555555",
-                     label=VERDICT_LABEL.get(v, v.capitalize())) for v in verdicts]
-    ax.legend(handles=handles, title="Verdict", loc="upper left", bbox_to_anchor=(1.01, 1.0),
-              frameon=False)
-
-
 def _sections(review: ReviewFolder, claims: Sequence[Claim]) -> list[tuple[str, str]]:
     order = [(s.slug, s.heading) for s in review.meta.sections]
     known = {slug for slug, _ in order}
@@ -85,13 +79,22 @@ def _short(text: str, limit: int = 38) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _wrapped(text: str, width: int = 22, lines: int = 2) -> str:
+    import textwrap
+    parts = textwrap.wrap(" ".join(text.split()), width) or [""]
+    if len(parts) > lines:
+        parts = [*parts[:lines - 1], _short(" ".join(parts[lines - 1:]), width)]
+    return "\n".join(parts)
+
+
 def evidence_map(review: ReviewFolder, *, claims: Sequence[Claim] | None = None) -> Figure:
     """Claims by section (rows) against certainty (columns), one dot per claim coloured by
-    verdict and labelled with its number in the section."""
+    verdict and labelled with its number in the section; in the HTML page each dot links to
+    its claim. Sized for a text column (6.6 in), the legend below the plot."""
     claims = list(claims if claims is not None else review.load_claims(include_dropped=False))
     sections = _sections(review, claims)
     with _style():
-        fig = Figure(figsize=(10.0, 0.8 * max(len(sections), 2) + 1.8), layout="constrained")
+        fig = Figure(figsize=(6.6, 0.62 * max(len(sections), 2) + 2.3), layout="constrained")
         ax = fig.add_subplot()
         per_row = 5
         for row, (slug, _) in enumerate(sections):
@@ -101,22 +104,27 @@ def evidence_map(review: ReviewFolder, *, claims: Sequence[Claim] | None = None)
                 for i, c in enumerate(cell):
                     r, k = divmod(i, per_row)
                     n_in_row = min(per_row, len(cell) - r * per_row)
-                    x = col + (k - (n_in_row - 1) / 2) * 0.16
-                    y = y0 + 0.22 - r * 0.22
-                    ax.scatter([x], [y], s=90, color=VERDICT_COLOUR[verdict_of(c)],
-                               edgecolors="#333333", linewidths=0.7, zorder=3)
-                    ax.annotate(c.id.rsplit("-", 1)[1], (x, y), ha="center", va="center",
-                                fontsize=5.5, zorder=4)
+                    x = col + (k - (n_in_row - 1) / 2) * 0.19
+                    y = y0 + 0.2 - r * 0.26
+                    dot = ax.scatter([x], [y], s=120, color=VERDICT_COLOUR[verdict_of(c)],
+                                     edgecolors="#333333", linewidths=0.7, zorder=3)
+                    dot.set_urls([f"#{claim_anchor(c)}"])  # in the HTML page: go to the claim
+                    label = ax.annotate(c.id.rsplit("-", 1)[1], (x, y), ha="center",
+                                        va="center", fontsize=6, zorder=4)
+                    label.set_url(f"#{claim_anchor(c)}")
         ax.set_xticks(range(len(CERTAINTY_AXIS)), [_axis_label(x) for x in CERTAINTY_AXIS])
         ax.set_yticks(range(len(sections)),
-                      [_short(heading) for _, heading in reversed(sections)])
+                      [_wrapped(heading) for _, heading in reversed(sections)])
         ax.set_xlim(-0.6, len(CERTAINTY_AXIS) - 0.4)
         ax.set_ylim(-0.8, len(sections) - 0.3 if sections else 0.5)
         ax.set_xlabel("Certainty of the evidence (GRADE)")
         ax.grid(True, axis="both", color="#dddddd", zorder=0)
         ax.set_axisbelow(True)
         ax.set_title(f"Evidence map: {len(claims)} claims")
-        _legend(ax, VERDICT_ORDER)
+        handles = [Patch(facecolor=VERDICT_COLOUR[v], edgecolor="#555555",
+                         label=VERDICT_LABEL.get(v, v.capitalize())) for v in VERDICT_ORDER]
+        fig.legend(handles=handles, title="Verdict", loc="outside lower center", ncols=3,
+                   frameon=False)
     return fig
 
 
@@ -130,7 +138,7 @@ def section_figure(review: ReviewFolder, section: str, *,
         raise NotFoundError(f"no claims in section {section!r}; sections: {', '.join(known)}")
     heading = dict(_sections(review, claims)).get(section, section)
     with _style():
-        fig = Figure(figsize=(7.0, 3.2), layout="constrained")
+        fig = Figure(figsize=(5.4, 3.6), layout="constrained")  # sized for a text column
         ax = fig.add_subplot()
         bottoms = [0] * len(CERTAINTY_AXIS)
         used = []
@@ -148,8 +156,10 @@ def section_figure(review: ReviewFolder, section: str, *,
         ax.set_ylim(0, max(bottoms) + 1)
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel("Certainty of the evidence (GRADE)")
-        ax.set_title(_short(heading, 70) + f" ({len(mine)} claims)")
-        _legend(ax, used)
+        ax.set_title(_short(heading, 60) + f" ({len(mine)} claims)")
+        fig.legend(handles=[Patch(facecolor=VERDICT_COLOUR[v], edgecolor="#555555",
+                                  label=VERDICT_LABEL.get(v, v.capitalize())) for v in used],
+                   title="Verdict", loc="outside lower center", ncols=2, frameon=False)
     return fig
 
 
@@ -176,7 +186,7 @@ def safe_name(section: str) -> str:
     return f"{base}-{tag}"
 
 
-FIGURES_VERSION = 1  # bump when the drawing code changes, so old renders are not reused
+FIGURES_VERSION = 4  # bump when the drawing code changes, so old renders are not reused
 
 
 def inputs_digest(ctx: ExportContext) -> str:

@@ -182,7 +182,7 @@ def draft_statement(certainty: str | None, direction_: str, outcome: str | Seque
         :data:`MAX_OUTCOMES` are named, each with its own verb)
     intervention : what was tested, e.g. 'yoga'
     no_studies : the searches found no study that addresses the claim
-    not_testable_reason : set when the claim is too vague to test; the reason is appended
+    not_testable_reason : set when the claim cannot be tested; the reason is appended
     protocol : the review's protocol, for the direction of its outcomes
 
     Examples
@@ -196,7 +196,8 @@ def draft_statement(certainty: str | None, direction_: str, outcome: str | Seque
     """
     if not_testable_reason or direction_ == "not testable":
         reason = " ".join(not_testable_reason.split()).rstrip(".")
-        return "This claim is too vague to test" + (f": {reason}." if reason else ".")
+        return ("This claim cannot be tested against studies" + (f": {reason}." if reason
+                else "."))
     outcomes, more = _named([outcome] if isinstance(outcome, str) else list(outcome))
     outcomes = outcomes or ["the claimed outcome"]
     phrase = join_phrases(outcomes)
@@ -251,3 +252,28 @@ def statement(claim: Claim, studies: Mapping[str, Study] | None = None,
               intervention: str | None = None, protocol: Protocol | None = None) -> str:
     """The evidence statement to publish: the reviewer's stored text, else the draft."""
     return " ".join(claim.statement.split()) or drafted(claim, studies, intervention, protocol)
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``n`` with the noun in the right number.
+
+    >>> plural(1, "study", "studies"), plural(2, "study", "studies"), plural(0, "claim")
+    ('1 study', '2 studies', '0 claims')
+    """
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def short_text(text: str, limit: int = 72) -> str:
+    """The start of ``text`` on one line, cut at a word within ``limit`` characters (with
+    '…'), for headings; the trailing full stop dropped.
+
+    >>> short_text("Yoga eases back pain.")
+    'Yoga eases back pain'
+    >>> short_text("one two three four", 12)
+    'one two…'
+    """
+    flat = " ".join(text.split()).rstrip(" .")
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return cut + "…"

@@ -368,6 +368,7 @@ def agreement_of(assessments: Mapping[str, Mapping[str, Assessment]]) -> Agreeme
         b = [y.certainty for _, y in pairs]
         out.pairs.append({
             "reviewers": (ra, rb), "n": len(pairs),
+            "profiles": [x.profile for x, _ in pairs],
             "kappa_linear": weighted_kappa(a, b, "linear"),
             "kappa_quadratic": weighted_kappa(a, b, "quadratic"),
             "percent_agreement": {"certainty": _share(x == y for x, y in zip(a, b, strict=True)),
@@ -471,6 +472,39 @@ def reconcile(profile: Profile, assessments: Mapping[str, Assessment],
     entry = HistoryEntry(at=rating.at, by=by, action="reconciled",
                          detail=f"{' and '.join(names)}: {note.strip() or 'they agreed'}")
     return new.model_copy(update={"history": [*new.history, entry]})
+
+
+def adopt(profile: Profile, assessments: Mapping[str, Assessment], studies: Mapping[str, Study],
+          protocol: Protocol, *, reviewer: str,
+          tools: Mapping[str, RobFile] | None = None) -> Profile:
+    """``profile`` rated as ``reviewer``'s submitted assessment judged it: for a profile one
+    reviewer rates (the protocol dual-rates others); two submitted ones must be reconciled."""
+    mine = assessments.get(reviewer)
+    if mine is None or not mine.submitted:
+        raise GradingError(f"{profile.id}: {reviewer} has no submitted assessment to adopt "
+                           "(submit it first)")
+    others = [a for a in assessments.values() if a.submitted and a.reviewer != reviewer]
+    if others:
+        raise GradingError(f"{profile.id} has {len(others) + 1} submitted assessments: "
+                           "reconcile them instead")
+    bare = profile.model_copy(update={"rating": None})
+    proposals = rate(bare, studies, protocol, by=reviewer, tools=tools).proposals
+
+    def judged(kind: str, d: str) -> tuple[int, str]:
+        levels, reason = _levels(mine, d), getattr(getattr(mine, kind), d).reason
+        proposal = proposals.get(d)
+        if not reason.strip() and proposal is not None and proposal.levels != levels:
+            reason = (f"{reviewer} did not follow the proposal ({proposal.levels}); the reason "
+                      "was not recorded (an assessment saved before reasons for 0 were kept)")
+        return levels, reason
+    given = {d: judged("downgrades", d) for d in DOWNGRADE_DOMAINS}
+    up = {d: judged("upgrades", d) for d in UPGRADE_DOMAINS}
+    certainty = mine.certainty if mine.certainty != mine.proposed else None
+    rating = rate(bare, studies, protocol, by=reviewer, downgrades=given, upgrades=up,
+                  certainty=certainty, justification=mine.override_justification,
+                  ai_assisted=mine.ai_assisted, tools=tools)
+    rating = rating.model_copy(update={"reviewers": [reviewer]})
+    return with_rating(profile, rating)
 
 
 def is_reconciled(profile: Profile, assessments: Sequence[Assessment]) -> bool:

@@ -357,7 +357,7 @@ def _decide(proposals: Mapping[str, DomainProposal], given: Mapping[str, tuple[i
         if levels != proposal.levels and not reason.strip():
             raise GradingError(f"changing the proposal for {name} ({proposal.levels}) "
                                f"needs a reason")
-        out[name] = DomainRating(levels=levels, reason=reason if levels else "")
+        out[name] = DomainRating(levels=levels, reason=reason)
     return out
 
 

@@ -725,13 +725,19 @@ def export_record(rec: Recorder) -> nbformat.NotebookNode:
                                 "    review.set_statement(claim_id, text, by=by)")]
     cells += [
         new_markdown_cell("## Check and export\n\n`export_review` writes every format into "
-                          f"`exports/{review.slug}/` (as `reviewtools export {review.slug}`); a "
-                          "review that fails `check` is refused unless `draft=True`."),
-        new_code_cell("from reviewtools.export.run import check_problems\n\n"
-                      "problems = check_problems(review)\nproblems"),
+                          f"`exports/{review.slug}/` (as `reviewtools export {review.slug}`). A "
+                          "review that is unfinished or fails `check` is exported as a marked "
+                          "draft saying what is missing; `final=True` (`--final`) refuses it."),
+        new_code_cell("from reviewtools.export.run import export_problems\n\n"
+                      "problems = export_problems(review)\nproblems"),
         new_code_cell("paths = rt.export.export_review(review, out_dir=nb.find_root() / "
-                      f"\"exports\" / {lit(review.slug)}, draft=bool(problems))\n"
+                      f"\"exports\" / {lit(review.slug)}, problems=problems)\n"
                       "[p.name for p in paths]"),
+        new_markdown_cell("## The article, annotated\n\nEvery claim highlighted in its "
+                          "verdict's colour and labelled in words; select one to see its "
+                          "verdict, the certainty of the evidence, the statement and the "
+                          f"studies (the same page is `exports/{review.slug}/article.html`)."),
+        new_code_cell("review.article_view()"),
     ]
     return new_notebook(cells=cells, metadata={"kernelspec": KERNEL})
 

@@ -119,6 +119,9 @@ def export_notebook(review: Review, claims: Sequence[Claim]) -> nbformat.Noteboo
                                                        "rt.views.summary_of_findings(review)")),
         new_code_cell("# review.set_statement(\"CLAIM\", \"Your sentence.\", by=REVIEWER)"),
         new_code_cell("paths = rt.export.export_review(review)\n[p.name for p in paths]"),
+        new_markdown_cell("The article with its claims marked by verdict (select a claim to see "
+                          "its verdict, certainty and studies):"),
+        new_code_cell("review.article_view()"),
     ]
     return new_notebook(cells=cells, metadata={"kernelspec": KERNEL})
 

@@ -51,7 +51,7 @@ def _open(browser, html: Path):
 def test_untrusted_text_is_shown_and_runs_nothing(review, settings, tmp_path, browser):
     judge(review, settings)
     poison(review, settings)  # the poisoned text fails check: a draft export
-    html = export(review, tmp_path, ["html"], draft=True)["summary.html"]
+    html = export(review, tmp_path, ["html"])["summary.html"]
     page, requests, dialogs = _open(browser, html)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert dialogs == []
@@ -60,7 +60,7 @@ def test_untrusted_text_is_shown_and_runs_nothing(review, settings, tmp_path, br
     assert page.locator('a[href^="javascript:" i]').count() == 0
     # following the in-page links still runs nothing
     for link in page.locator('a[href^="#"]').all()[:30]:
-        link.click()
+        link.evaluate("e => e.click()")
     assert page.evaluate("typeof window.__pwned") == "undefined"
 
     text = page.locator("section#claim-sleep-01").inner_text()
@@ -80,9 +80,10 @@ def test_summary_renders_figures_and_references(review, settings, tmp_path, brow
     judge(review, settings)
     html = export(review, tmp_path, ["html"])["summary.html"]
     page, _, _ = _open(browser, html)
-    widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
+    widths = page.eval_on_selector_all(".figure-scroll svg",
+                                       "svgs => svgs.map(s => s.getBoundingClientRect().width)")
     assert len(widths) >= 2 and all(w > 100 for w in widths)
-    assert page.locator("h1.title").inner_text().startswith("Evidence review:")
+    assert page.locator("h1.title").inner_text().startswith("Draft evidence review:")
     assert page.locator(".csl-entry").count() == 3
     pmid = page.locator('a[href="https://pubmed.ncbi.nlm.nih.gov/1/"]')
     assert pmid.inner_text() == "PMID: 1"

@@ -10,7 +10,7 @@ from reviewtools.cli.main import main
 from tests.export.formats import judge
 
 ALL = ["summary.md", "summary.html", "summary.docx", "claims.csv", "annotations.jsonld",
-       "claimreview.jsonld", "references.json", "figures/evidence-map.png",
+       "claimreview.jsonld", "article.html", "references.json", "figures/evidence-map.png",
        "figures/evidence-map.svg", "figures/certainty-sleep.png",
        "figures/certainty-sleep.svg"]
 
@@ -29,7 +29,7 @@ def test_export_defaults_to_all_formats_in_exports_slug(review, settings, capsys
         assert name in files, name
     assert not [n for n in files if ".partial" in n or n.endswith(".tmp")]
     printed = capsys.readouterr().out
-    assert "summary.html" in printed and f"{len(files)} file(s) written" in printed
+    assert "summary.html" in printed and f"{len(files)} files written" in printed
     # re-running changes nothing
     assert main(["export", "foot-massage", "--root", str(settings.root)]) == 0
     assert _tree(out) == files
@@ -46,7 +46,7 @@ def test_export_chosen_formats_style_and_out(review, settings):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--format", "md,pdf"], "unknown export format 'pdf'; choose from md, html"),
+    (["--format", "md,odt"], "unknown export format 'odt'; choose from md, html"),
     (["--csl", "apa"], "unknown citation style 'apa'"),
     (["--csl", "missing.csl"], "CSL style file not found"),
 ])
@@ -90,3 +90,24 @@ def test_shipped_review_exports(repo_copy, capsys):
     assert (out / "summary.md").read_text().startswith("---\ntitle: ")
     rows = (out / "claims.csv").read_text().strip().splitlines()
     assert len(rows) - 1 >= 30
+
+
+def test_incomplete_review_is_a_marked_draft_and_final_refuses_it(review, settings, capsys):
+    judge(review, settings)  # 4 of 41 claims judged
+    root = str(settings.root)
+    assert main(["export", "foot-massage", "--format", "md,claimreview", "--root", root]) == 0
+    err = capsys.readouterr().err
+    assert "warning: exported a draft" in err and "not yet assessed" in err
+    out = settings.root / "exports" / "foot-massage"
+    md = (out / "summary.md").read_text()
+    assert "::: {.draft-banner}" in md and "37 of 41 claims not yet assessed" in md
+    assert '"creativeWorkStatus": "Draft"' in (out / "claimreview.jsonld").read_text()
+    code = main(["export", "foot-massage", "--format", "md", "--final", "--out", "final",
+                 "--root", root])
+    err = capsys.readouterr().err
+    assert code == 1
+    listed = [line for line in err.splitlines() if line.startswith("  - ")]
+    assert listed and listed[0].startswith("  - 37 of 41 claims not yet assessed: ")
+    assert err.strip().splitlines()[-1].startswith("reviewtools: error: review 'foot-massage' "
+                                                   "is not ready for a final export")
+    assert not (settings.root / "final").exists()

@@ -74,7 +74,7 @@ def test_special_cases():
     assert draft_statement(None, "none", "sleep", "foot reflexology", no_studies=True) == \
         "No studies were found that tested the effect of foot reflexology on sleep."
     assert draft_statement(None, "none", "", not_testable_reason="no outcome named.") == \
-        "This claim is too vague to test: no outcome named."
+        "This claim cannot be tested against studies: no outcome named."
     assert draft_statement(None, "supports", "pain") == \
         "The evidence for this claim has not been graded yet."
     with pytest.raises(ValueError, match="unknown direction"):
@@ -153,7 +153,7 @@ def test_claim_statement_uses_links_and_grade_and_prefers_the_reviewer():
 def test_claim_not_testable_and_no_studies():
     vague = _claim(verdict=Verdict(value="not testable", reason="names no outcome", by="ann",
                                    at="2026-01-01T00:00:00Z"))
-    assert statement(vague) == "This claim is too vague to test: names no outcome."
+    assert statement(vague) == "This claim cannot be tested against studies: names no outcome."
     none = _claim(no_studies_found=True, searched=["foot massage insomnia"])
     assert statement(none) == "No studies were found that tested this claim."
 

@@ -47,7 +47,8 @@ def test_an_assessment_opens_with_the_proposals_not_with_another_reviewers(ann_d
     bob = ann_done.as_reviewer("bob").open_assessment(PID)
     assert bob.status == "open" and bob.reviewer == "bob" and not bob.ai_assisted
     assert bob.certainty == bob.proposed == "high"
-    assert bob.downgrades == Downgrades() and SECRET not in repr(bob)
+    assert all(r.levels == 0 for _name, r in bob.downgrades) and SECRET not in repr(bob)
+    assert bob.downgrades != Downgrades()  # the proposals' reasons come along
     assert bob.profile_revision == ann_done.stored_profile(PID).revision
     path = ann_done.path / "assessments" / PID / "bob.yaml"
     assert path.is_file() and (ann_done.path / "assessments" / PID / "ann.yaml").is_file()
@@ -94,8 +95,8 @@ def test_ones_own_rating_is_not_hidden_from_oneself(ann_done):
 def test_the_export_of_a_blinded_reviewer_shows_no_other_certainty(ann_done, tmp_path):
     bob = ann_done.as_reviewer("bob", blind=True)
     bob.open_assessment(PID)
-    export_review(bob, ["md", "csv"], out_dir=tmp_path / "blind", draft=True)
-    export_review(ann_done, ["md"], out_dir=tmp_path / "open", draft=True)
+    export_review(bob, ["md", "csv"], out_dir=tmp_path / "blind")
+    export_review(ann_done, ["md"], out_dir=tmp_path / "open")
     opened = (tmp_path / "open" / "summary.md").read_text(encoding="utf-8")
     assert SECRET in opened  # the consensus footnote, when not blinded
     blind = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "blind").rglob("*")
@@ -278,3 +279,22 @@ def test_the_export_agreement_of_a_blinded_reviewer_counts_only_what_they_may_se
     carol = ann_done.as_reviewer("carol", blind=True)
     assert ExportContext(carol, carol.settings.root / "x").agreement["n"] == 0
     assert ExportContext(ann_done, ann_done.settings.root / "x").agreement["n"] == 1
+
+
+def test_a_profile_rated_by_one_reviewer_adopts_that_assessment(profiled):  # noqa: F811
+    """Profiles the protocol does not dual-rate: the one submitted assessment becomes the
+    rating, with its reasons and its reviewer; two submitted ones must be reconciled."""
+    ann = profiled.as_reviewer("ann")
+    ann.open_assessment(PID, ai_assisted=True)
+    ann.assess(PID, downgrades={"imprecision": (2, SECRET)})
+    with pytest.raises(GradingError, match="submit"):
+        profiled.adopt(PID, reviewer="ann")
+    ann.submit_assessment(PID)
+    rating = profiled.adopt(PID, reviewer="ann").rating
+    assert rating.downgrades.imprecision.levels == 2 and rating.downgrades.imprecision.reason \
+        == SECRET and rating.certainty == "low" and rating.reviewers == ["ann"]
+    assert rating.by == "ann" and rating.ai_assisted
+    assert not [p for p in _problems(profiled) if PID in p and "certainty" in p]
+    _bob_submits(profiled)
+    with pytest.raises(GradingError, match="reconcile"):
+        profiled.adopt(PID, reviewer="ann")

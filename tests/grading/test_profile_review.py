@@ -220,3 +220,17 @@ def test_a_profile_whose_entries_were_all_removed_needs_no_rating(profiled):
                                                                         "rating": None}))
     found = [str(p) for p in check(profiled.settings, ["foot-massage"]) if PID in p.file]
     assert found == []
+
+
+def test_a_reason_for_not_rating_down_is_kept(profiled):
+    """A reviewer who leaves a domain at 0 against a proposal of 1 must say why, and that
+    reason is the record (found by the blind second reviewer: it was dropped)."""
+    from reviewtools.grading.profiles import _decide
+    from reviewtools.model.profiles import DomainProposal
+    kept = _decide({"imprecision": DomainProposal(levels=1, reason="few participants")},
+                   {"imprecision": (0, "the interval excludes no effect; OIS met")},
+                   ["imprecision"])
+    assert kept["imprecision"].reason == "the interval excludes no effect; OIS met"
+    rating = profiled.rate_profile(PID, by="ann", downgrades={
+        "risk_of_bias": (0, "synthetic trials at low risk, as recorded")}).rating
+    assert rating.downgrades.risk_of_bias.reason == "synthetic trials at low risk, as recorded"

@@ -146,7 +146,7 @@ def test_snapshot_escape_is_an_export_error_and_a_check_problem(review, settings
     meta_path.write_text(meta_path.read_text().replace("snapshot: article.txt",
                                                        f"snapshot: {secret}"))
     root = str(settings.root)
-    assert main(["export", "foot-massage", "--format", "annotations", "--draft",
+    assert main(["export", "foot-massage", "--format", "annotations",
                  "--root", root]) == 2
     assert "points outside the review folder" in capsys.readouterr().err
     assert not list(settings.root.glob("exports/*/annotations.jsonld"))

@@ -1,7 +1,7 @@
 """Export formats, one module each, behind a plain registry keyed by short names.
 
 >>> sorted(FORMATS)
-['annotations', 'claimreview', 'csv', 'docx', 'figures', 'html', 'md']
+['annotations', 'article', 'claimreview', 'csv', 'docx', 'figures', 'html', 'md', 'pdf']
 >>> FORMATS["md"].label
 'Sourced summary (Markdown with Pandoc citations)'
 
@@ -44,18 +44,23 @@ class Format:
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("md", "Sourced summary (Markdown with Pandoc citations)", "markdown:write",
            ("summary.md", "references.json")),
-    Format("html", "Standalone HTML (Pandoc citeproc, figures embedded)", "pandoc:write_html",
-           ("summary.html",)),
+    Format("html", "A page to publish: standalone HTML (Pandoc citeproc, figures inline)",
+           "pandoc:write_html", ("summary.html",)),
     Format("docx", "Word document (Pandoc citeproc)", "pandoc:write_docx", ("summary.docx",)),
     Format("csv", "Claims and judgements, one row per claim", "csv:write", ("claims.csv",)),
     Format("annotations", "W3C Web Annotation JSON-LD on the article snapshot",
            "annotations:write", ("annotations.jsonld",)),
     Format("claimreview", "schema.org ClaimReview JSON-LD, one per claim", "claimreview:write",
            ("claimreview.jsonld",)),
+    Format("pdf", "The page as PDF (headless Chromium; not in the default set)",
+           "pandoc:write_pdf", ("summary.pdf",)),
+    Format("article", "The article with its claims marked by verdict (HTML)",
+           "article_view:write", ("article.html",)),
     Format("figures", "Evidence map and certainty bars (PNG and SVG)", "markdown:write_figures",
            ("figures/",)),
 )}
-DEFAULT_FORMATS: tuple[str, ...] = ("md", "html", "docx", "csv", "annotations", "claimreview")
+DEFAULT_FORMATS: tuple[str, ...] = ("md", "html", "docx", "csv", "annotations", "claimreview",
+                                    "article")
 
 
 def get_format(name: str) -> Format:

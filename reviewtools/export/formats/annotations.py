@@ -129,7 +129,8 @@ def collection(ctx: ExportContext) -> dict[str, object]:
         "@context": CONTEXT,
         "id": _iri(f"{meta.slug}/annotations"),
         "type": "AnnotationCollection",
-        "label": f"Evidence review of the claims in: {meta.title}",
+        "label": ("Draft (not finished) e" if ctx.is_draft else "E")
+        + f"vidence review of the claims in: {meta.title}",
         "total": len(items),
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
     }

@@ -58,7 +58,7 @@ def claim_review(ctx: ExportContext, claim: Claim) -> dict[str, object]:
     if claim.verdict.value in RATING:
         rating.update(ratingValue=RATING[claim.verdict.value], bestRating=BEST,
                       worstRating=WORST)
-    return {
+    item: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": review_url(ctx, claim),
@@ -69,6 +69,9 @@ def claim_review(ctx: ExportContext, claim: Claim) -> dict[str, object]:
         "author": {"@type": "Person", "name": claim.verdict.by},
         "datePublished": claim.verdict.at[:10],
     }
+    if ctx.is_draft:  # schema.org CreativeWork: a review not finished says so
+        item["creativeWorkStatus"] = "Draft"
+    return item
 
 
 def reviews(ctx: ExportContext) -> list[dict[str, object]]:

@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from reviewtools.errors import ExportError, InputError
@@ -84,14 +85,6 @@ end
 return { { Div = Div } }
 """
 
-CSS = """
-body { max-width: 52em; font-family: system-ui, sans-serif; line-height: 1.5; }
-blockquote { border-left: 4px solid #bbb; margin-left: 0; padding-left: 1em; color: #333; }
-table { border-collapse: collapse; } th, td { border-bottom: 1px solid #ddd; padding: .3em .6em; }
-img { max-width: 100%; height: auto; }
-"""
-
-
 def resolve_style(style: str | os.PathLike[str] | None) -> Path | None:
     """A CSL file for ``style`` (a registry name or a path); None means Pandoc's default.
 
@@ -130,11 +123,16 @@ def missing_citations(stderr: str) -> list[str]:
 
 
 def run_pandoc(ctx: ExportContext, to: str, out_name: str, extra: list[str], *,
-               css: str | None = None) -> Path:
-    """Render the summary to ``out_name`` in ``ctx.out_dir`` (atomically)."""
+               files: dict[str, str] | None = None,
+               finish: Callable[[bytes], bytes] | None = None) -> Path:
+    """Render the summary to ``out_name`` in ``ctx.out_dir`` (atomically).
+
+    ``files`` are written into Pandoc's working folder first (a template); ``finish`` turns
+    Pandoc's output into the bytes written.
+    """
     items = csl_items(ctx)
     figures = figures_for(ctx)
-    markdown = render(ctx, figures=figures)
+    markdown = render(ctx, figures=figures, target="html" if to.startswith("html") else "md")
     style = resolve_style(ctx.style)
     ids = {str(i["id"]): {k: str(i[v]) for k, v in (("doi", "DOI"), ("pmid", "PMID")) if v in i}
            for i in items}
@@ -146,9 +144,8 @@ def run_pandoc(ctx: ExportContext, to: str, out_name: str, extra: list[str], *,
                                                 encoding="utf-8")
         (tmpdir / "ids.json").write_text(json.dumps(ids), encoding="utf-8")
         (tmpdir / "links.lua").write_text(LUA_FILTER, encoding="utf-8")
-        if css is not None:
-            (tmpdir / "summary.css").write_text(css, encoding="utf-8")
-            extra = [*extra, "--css", "summary.css"]
+        for name, text in (files or {}).items():
+            (tmpdir / name).write_text(text, encoding="utf-8")
         partial = tmpdir / f"out-{out.name}"  # our own folder: no planted file can be in it
         # Paths relative to the temporary folder (Pandoc's cwd): DOCX records them.
         args = [pandoc_path(), "--from", PANDOC_FROM, "--to", to, "--standalone",
@@ -172,16 +169,31 @@ def run_pandoc(ctx: ExportContext, to: str, out_name: str, extra: list[str], *,
                                   + ", ".join(missing), path=out)
             raise ExportError(f"Pandoc failed (exit {proc.returncode}): "
                               + (stderr.strip().splitlines() or ["no message"])[-1], path=out)
-        ctx.write_bytes(out_name, partial.read_bytes())
+        data = partial.read_bytes()
+        ctx.write_bytes(out_name, finish(data) if finish else data)
     return out
 
 
 def write_html(ctx: ExportContext) -> list[Path]:
-    """summary.html: standalone, figures embedded as data URIs, no scripts."""
-    return [run_pandoc(ctx, "html5", "summary.html", ["--embed-resources", "--section-divs"],
-                       css=CSS)]
+    """summary.html: the page to publish (:mod:`reviewtools.export.formats.page`): one
+    self-contained file, figures inlined as SVG, no scripts."""
+    from reviewtools.export.formats.page import finish_html, template
+    folder = ctx.out_dir
+    return ctx.once("html", lambda: [run_pandoc(
+        ctx, "html5", "summary.html",
+        ["--section-divs", "--toc", "--toc-depth=2", "--wrap=none", "--template", "page.html"],
+        files={"page.html": template()}, finish=lambda data: finish_html(data, folder))])
 
 
 def write_docx(ctx: ExportContext) -> list[Path]:
     """summary.docx with the figures embedded (dated from the review data)."""
     return [run_pandoc(ctx, "docx", "summary.docx", [])]
+
+
+def write_pdf(ctx: ExportContext) -> list[Path]:
+    """summary.pdf: the page printed by headless Chromium (the HTML is written first)."""
+    from reviewtools.export.formats.page import chromium_path, html_to_pdf, pdf_dated
+    chromium = chromium_path()  # say so before any work when Chromium is missing
+    html = write_html(ctx)[0]
+    return [ctx.write_bytes("summary.pdf", pdf_dated(html_to_pdf(html, chromium=chromium),
+                                                     ctx))]

@@ -121,7 +121,7 @@ def test_every_annotation_reanchors_on_the_snapshot(review, settings, tmp_path):
     judge(review, settings)
     poison(review, settings)  # the poisoned text fails check: a draft export
     snapshot = review.snapshot
-    doc = _load(review, tmp_path, draft=True)
+    doc = _load(review, tmp_path)
     assert doc["first"]["items"]
     for ann in doc["first"]["items"]:
         quote = next(s for s in ann["target"]["selector"] if s["type"] == "TextQuoteSelector")

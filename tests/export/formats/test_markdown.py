@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from reviewtools.errors import ExportError
 from reviewtools.export.formats.markdown import PANDOC_FROM, cite, csl_item, escape, safe_url
 from reviewtools.export.formats.pandoc import pandoc_path
+from tests.grading.test_profile_review import profiled  # noqa: F401
 
 from . import XSS, export, judge, poison
 
@@ -94,20 +95,37 @@ def test_summary_structure(review, settings, tmp_path):
     assert "| Benefit | Claims | Verdicts | Certainty |" in md
     assert re.search(r"\| \[Deeper, More Restful Sleep\]\(#section-sleep\) \| \d+ \| "
                      r"1 uncertain, \d+ not assessed \| 1 low, \d+ not graded \|", md)
-    # per claim: quoted, statement with citations before the full stop, certainty, verdict
-    block = md.split("### Claim sleep-01 ")[1].split("### Claim")[0]
+    # per claim: headed by a short form of its text and its verdict badge, the bottom line
+    # (verdict and statement, citations before the full stop), the quote and certainty
+    block = md.split("{#claim-sleep-01}")[1].split("\n### ")[0]
+    heading = md.split("{#claim-sleep-01}")[0].rsplit("\n### ", 1)[1]
+    assert heading.startswith("Through modulation of autonomic nervous system activity, foot")
+    assert "…" in heading and len(heading.split(" [")[0]) <= 73
+    assert heading.endswith("[Uncertain (insufficient evidence)]{.verdict .v-uncertain} ")
     assert "\n> Through modulation of autonomic nervous system activity" in block
+    assert "::: {.bottom-line}\n**Bottom line: Uncertain (insufficient evidence).** " in block
     assert "in some studies but not in others [@trial2020a; @trial2021b]." in block
-    assert "**Certainty:** ⊕⊕◯◯ Low. **Verdict:** Uncertain (insufficient evidence)." in block
+    assert "The article says (claim sleep-01):" in block
+    assert "**Certainty of the evidence:** ⊕⊕◯◯ Low." in block
     assert "**Reasons for downgrading:** inconsistency (−1)" in block
     assert "**Overstated:**" in block
     # the reviewer's statement is preferred
     assert "Foot reflexology may reduce pain in older adults [@trial2021b]." in md
     # overstated claims called out, methods and a references div for citeproc
     over = md.split("## Overstated claims")[1].split("\n## ")[0]
-    assert "[sleep-01](#claim-sleep-01)" in over and "[mood-01](#claim-mood-01)" in over
+    assert "](#claim-sleep-01)" in over and "](#claim-mood-01)" in over
+    assert "(s)" not in md
     methods = md.split("## Methods")[1]
-    assert "GRADE" in methods and "Reviewers: ann." in methods
+    assert "GRADE" in methods and "Santesso" not in methods and "by hand" not in methods
+    # the protocol's team, and whoever else judged (here the fixture's 'ann')
+    assert "the protocol plans dual independent, blinded review, but no profile has two " \
+        "submitted ratings yet" in methods
+    # an incomplete review is a draft, and says what is missing
+    assert "title: \"Draft evidence review: " in md
+    banner = md.split("::: {.draft-banner}")[1].split(":::")[0]
+    assert "**Draft: not ready to publish.**" in banner
+    assert re.search(r"- \d+ of \d+ claims not yet assessed: ", banner)
+    assert "## Sentences not treated as claims {#not-claims}" in md
     assert md.rstrip().endswith("::: {#refs}\n:::")
     refs = json.loads(files["references.json"].read_text())
     assert [r["id"] for r in refs] == ["cohort2019c", "trial2021b", "trial2020a"]  # cited order
@@ -124,21 +142,47 @@ def test_methods_report_searches_sources_dates_and_reviewers(review, settings, t
     save_record(review.path / "screening" / "sleep-01.yaml",
                 Screening(claim="sleep-01", searches=runs), create=True)
     review.no_studies("circulation-02", searches=["oxygen delivery foot massage"], by="ann")
-    meta = review.meta.model_copy(update={"reviewers": ["ann", "bob"],
-                                          "methods": "Searches were run by @ann."})
+    meta = review.meta.model_copy(update={"methods": "Searches were run by @ann."})
     save_record(review.path / "review.yaml", meta)
     review.__dict__.pop("meta", None)
+    protocol = review.protocol_or_none()
+    team = protocol.team.model_copy(update={"mode": "dual independent, blinded",
+                                            "reviewers": ["ann", "bob"], "ai_assistance": ""})
+    save_record(review.path / "protocol.yaml", protocol.model_copy(update={"team": team}))
+    review.__dict__.pop("protocol", None)
+    review.drop("sleep-03", reason="a definition, not a claim", by="ann")
     md = export(review, tmp_path, ["md"])["summary.md"].read_text()
     methods = md.split("## Methods")[1].split("## References")[0]
-    assert "2 literature searches were run in Europe PMC, PubMed between 2026-11-20 and " \
-        "2026-11-22" in methods
-    assert "For 1 claim(s) the searches (1 recorded queries) found no study" in methods
-    assert "Reviewers: ann, bob." in methods
+    assert "2 literature searches were run: Europe PMC (1 search, 2026-11-22) and PubMed " \
+        "(1 search, 2026-11-20)." in methods
+    assert "For 1 claim the searches (1 recorded query) found no study" in methods
+    assert "the protocol plans dual independent, blinded review, but no profile has two " \
+        "submitted ratings yet" in methods
+    assert "and 2 were not (see Sentences not treated as claims)" in methods
     assert "Searches were run by \\@ann." in methods  # free text is escaped
     assert f"retrieved on {review.meta.retrieved[:10]}" in methods
-    block = md.split("### Claim circulation-02 ")[1].split("### Claim")[0]
+    block = md.split("{#claim-circulation-02}")[1].split("\n### ")[0]
     assert "No studies were found that tested this claim." in block
+    dropped = md.split("## Sentences not treated as claims")[1].split("\n## ")[0]
+    assert "2 sentences of the article were not treated as checkable claims" in dropped
+    assert "” — a definition, not a claim" in dropped
     assert "**Searches that found nothing:** oxygen delivery foot massage" in block
+
+
+def test_methods_report_blind_dual_ratings_and_their_agreement(profiled, tmp_path):  # noqa: F811
+    from tests.grading.test_profile_review import PID
+    for who, down in (("ann", {"imprecision": (1, "few")}), ("bob", {})):
+        me = profiled.as_reviewer(who, blind=True)
+        me.open_assessment(PID, ai_assisted=True)
+        if down:
+            me.assess(PID, downgrades=down)
+        me.submit_assessment(PID)
+    md = export(profiled, tmp_path, ["md"])["summary.md"].read_text()
+    methods = md.split("## Methods")[1].split("## References")[0]
+    assert f"The certainty of 1 profile ({PID}) was rated independently by ann and bob, " \
+        "each blinded to the other's ratings until both had submitted" in methods
+    assert "weighted kappa could not be computed" in methods  # one profile: undefined
+    assert "1 profile still awaits a consensus rating." in methods
 
 
 def test_markdown_is_deterministic(review, settings, tmp_path):
@@ -153,7 +197,7 @@ def test_markdown_is_deterministic(review, settings, tmp_path):
 def test_untrusted_text_is_escaped_in_markdown(review, settings, tmp_path):
     judge(review, settings)
     poison(review, settings)  # the poisoned text fails check: a draft export
-    md = export(review, tmp_path, ["md"], draft=True)["summary.md"].read_text()
+    md = export(review, tmp_path, ["md"])["summary.md"].read_text()
     body = re.sub(r"(?m)^> ", "", md.split("\n---\n", 1)[1])  # blockquote markers are ours
     assert not re.search(r"(?<!\\)[<>]", body), "an unescaped angle bracket"
     assert not re.search(r"(?<!\\)\]\(javascript", body)

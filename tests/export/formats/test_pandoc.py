@@ -67,10 +67,22 @@ def test_html_bibliography_has_each_cited_entry_once(review, settings, tmp_path)
     assert '<a href="https://pubmed.ncbi.nlm.nih.gov/1/">PMID: 1</a>' in html
     # every citation links to its reference (link-citations)
     assert 'href="#ref-trial2021b"' in html
-    # figures embedded, nothing fetched from elsewhere, no script at all
-    images = re.findall(r'<img [^>]*src="([^"]+)"', html)
-    assert images and all(src.startswith("data:image/png;base64,") for src in images)
+    # figures inline as SVG (their ids prefixed so two figures never clash), nothing to
+    # fetch from elsewhere, no script at all, and a policy saying so to the browser
+    assert "<img" not in html
+    svgs = re.findall(r"<svg\b[^>]*>", html)
+    assert len(svgs) >= 2 and all('role="img"' in s and "aria-label=" in s for s in svgs)
+    ids = re.findall(r'\bid="(fig\d+-[^"]+)"', html)
+    assert ids and len(ids) == len(set(ids))
+    assert '<div class="figure-scroll" tabindex="0"' in html
     assert "<script" not in html.lower()
+    assert "script-src 'none'" in html and "default-src 'none'" in html
+    # the page: contents, byline, badges, bottom lines, tables that scroll on a phone
+    assert '<nav id="contents" aria-label="Contents">' in html
+    assert 'href="#section-sleep"' in html.split("</nav>")[0]
+    assert "Reviewed by reviewtools-lead and ann" in html and 'href="article.html"' in html
+    assert '<span class="verdict v-uncertain">Uncertain (insufficient evidence)</span>' in html
+    assert 'class="bottom-line"' in html and '<div class="table-wrap"' in html
     # claim anchors for ClaimReview urls
     assert 'id="claim-sleep-01"' in html
 
