@@ -354,6 +354,52 @@ class Recorder:
         return kw if profiles_stage.with_rating(profile, new) is profile else None
 
 
+    def _inputs(self, profile: Profile) -> dict[str, object]:
+        return {"studies": {e.study: self.studies[e.study] for e in profile.entries
+                            if e.study in self.studies},
+                "protocol": self.review.protocol, "tools": self.tools}
+
+    def adopt_call(self, profile: Profile) -> str | None:
+        """``review.adopt`` when it reproduces the rating (one reviewer's assessment)."""
+        reviewer = profile.rating.reviewers[0]
+        try:
+            same = dual.adopt(profile, self.assessments[profile.id], **self._inputs(profile),
+                              reviewer=reviewer) is profile
+        except Exception:  # noqa: BLE001 - not adoptable as it stands
+            return None
+        return call("review.adopt", profile.id, reviewer=reviewer) if same else None
+
+    def reconcile_call(self, profile: Profile) -> str | None:
+        """``review.reconcile`` with the consensus on what the reviewers disagreed on, when it
+        reproduces the rating."""
+        rating = profile.rating
+        done = [a for a in self.assessments[profile.id].values() if a.submitted]
+        differ = dual.disagreements(done)
+        base: dict[str, object] = {"by": rating.by}
+        if rating.reconciliation:
+            base["note"] = rating.reconciliation
+        for kind, names in (("downgrades", DOWNGRADE_DOMAINS), ("upgrades", UPGRADE_DOMAINS)):
+            given = {n: (getattr(getattr(rating, kind), n).levels,
+                         getattr(getattr(rating, kind), n).reason) for n in names if n in differ}
+            if given:
+                base[kind] = given
+        tries = [base]
+        if rating.certainty != rating.proposed or "certainty" in differ:
+            tries.append({**base, "certainty": rating.certainty,
+                          "justification": rating.override_justification})
+        if rating.ai_assisted:
+            tries += [{**t, "ai_assisted": True} for t in list(tries)]
+        for kw in tries:
+            try:
+                new = dual.reconcile(profile, self.assessments[profile.id],
+                                     **self._inputs(profile), **kw)
+            except Exception:  # noqa: BLE001, S112 - try the next reading
+                continue
+            if new is profile:
+                return call("review.reconcile", profile.id, **kw)
+        return None
+
+
 def profiles_stage_accepted(profile: Profile | None) -> bool:
     return profile is not None and profile.rating is not None and \
         profile.rating.by != PROPOSED_BY
@@ -594,19 +640,41 @@ def _profile_cells(rec: Recorder, pid: str) -> list:
     return cells
 
 
+def _dual_cells(rec: Recorder, profile: Profile, show: str) -> list:
+    """A profile rated in dual review: who assessed it (open assessments never shown), the
+    agreement of the submitted ones, and the rating: adopted from one reviewer's submitted
+    assessment, reconciled from two or more, or still pending."""
+    pid, rating = profile.id, profile.rating
+    found = rec.assessments[pid]
+    done = sorted(r for r, a in found.items() if a.submitted)
+    text = (f"### Rating of `{pid}`: dual review\n\n{len(found)} reviewer(s) assessed it "
+            f"independently ({len(done)} submitted: {', '.join(done) or 'none'}); open "
+            "assessments are never shown. ")
+    code = ("agreement = review.agreement()\n"
+            f"display(agreement[agreement[\"profile\"] == {lit(pid)}])\n") if len(done) > 1 \
+        else ""
+    replay = None
+    if rating is not None and rating.by != PROPOSED_BY:
+        replay = rec.adopt_call(profile) if len(rating.reviewers) == 1 else \
+            rec.reconcile_call(profile)
+        how = f"adopts {rating.reviewers[0]}'s submitted assessment" if \
+            len(rating.reviewers) == 1 else \
+            f"reconciles {' and '.join(rating.reviewers)} ({_quote(rating.reconciliation)})"
+        text += f"The rating ({rating.certainty}, by {rating.by}) {how}."
+    else:
+        text += "No rating from them yet (what stands is shown)."
+    if replay is None and rating is not None and rating.by != PROPOSED_BY:
+        replay = _shown(f"review.profile({lit(pid)}).rating", "the rating does not follow "
+                        "from the submitted assessments as they stand; kept as recorded")
+    return [new_markdown_cell(text), new_code_cell(code + (replay + "\n" if replay else "")
+                                                   + show)]
+
+
 def _rating_cells(rec: Recorder, profile: Profile) -> list:
     pid, rating = profile.id, profile.rating
     show = f"nb.profile_rating(review, {lit(pid)})"
     if pid in rec.assessments:
-        done = sorted(r for r, a in rec.assessments[pid].items() if a.submitted)
-        text = (f"### Rating of `{pid}`: dual review\n\n{len(rec.assessments[pid])} reviewer(s) "
-                f"assessed it independently ({len(done)} submitted: {', '.join(done) or 'none'})"
-                "; open assessments are never shown. The agreement of the submitted ones, then "
-                "the profile's rating as reconciled (or as it stands):")
-        code = ("agreement = review.agreement()\n"
-                f"display(agreement[agreement[\"profile\"] == {lit(pid)}])\n"
-                if done else "") + show
-        return [new_markdown_cell(text), new_code_cell(code)]
+        return _dual_cells(rec, profile, show)
     if rating is None:
         return [new_markdown_cell(f"### Rating of `{pid}`\n\nNot rated yet."),
                 new_code_cell(f"# review.rate_profile({lit(pid)}, by=\"REVIEWER\")  # proposals "

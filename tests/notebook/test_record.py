@@ -155,7 +155,7 @@ def test_a_new_review_recorded_runs_and_changes_nothing(tmp_path, monkeypatch):
     for expected in ("review.follow_profiles(", "review.rate_profile(", "review.add_evidence(",
                      "rt.search.log_search(", "rt.search.screen(", "review.grade(",
                      "review.set_statement(", "one small trial only", "review.agreement()",
-                     "review.drop(",
+                     "review.drop(", "review.reconcile(",
                      "\\\"bob\\\"",
                      "\\\"writer\\\""):
         assert expected in text, expected
