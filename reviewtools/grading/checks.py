@@ -16,7 +16,7 @@ from reviewtools import __version__
 from reviewtools.appraisal.quotes import link_quote_problems
 from reviewtools.errors import NotFoundError, ReviewToolsError
 from reviewtools.grading.profile_checks import check_profiles, check_rob_files
-from reviewtools.grading.rules import certainty_from
+from reviewtools.grading.rules import certainty_from, statement_problems
 from reviewtools.literature import bib
 from reviewtools.literature.abstracts import abstracts_dir, load_abstracts
 from reviewtools.literature.verify import placeholder_problems
@@ -302,6 +302,9 @@ def check_claim(claim: Claim, file: str, snapshot: str, entries: dict[str, dict[
         if entry.get("retracted") and lk.stance == "supports" and "retract" not in lk.note.lower():
             add(f"'{lk.key}' is retracted ({entry['retracted']}) but supports the claim unflagged")
     out += _check_judgement(claim, add)
+    if claim.statement.strip() and claim.grade is not None:
+        for message in statement_problems(claim.statement, claim.grade.certainty):
+            add(message)
     return out
 
 
