@@ -293,8 +293,9 @@ def check_claim(claim: Claim, file: str, snapshot: str, entries: dict[str, dict[
         if entry is None:
             add(f"cites '{lk.key}', which is not in references.bib")
             continue
-        if not (entry.get("doi") or entry.get("pmid")):
-            add(f"'{lk.key}' has neither a DOI nor a PMID in references.bib")
+        if not (entry.get("doi") or entry.get("pmid") or entry.get("journal", "").strip()):
+            add(f"'{lk.key}' has neither a DOI, a PMID nor a journal in references.bib "
+                "(title, authors, year and journal identify a record without identifiers)")
         if not entry.get("verified"):
             add(f"'{lk.key}' has no verification stamp in references.bib")
         if lk.key not in studies:
