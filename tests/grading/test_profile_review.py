@@ -252,3 +252,15 @@ def test_a_statement_says_the_certainty_its_claim_has(profiled, statement, certa
         assert found == []
     else:
         assert any(problem in f for f in found), found
+
+
+def test_a_profile_summary_is_written_with_its_history_and_checked(profiled):
+    profiled.rate_profile(PID, by="ann")  # high certainty
+    p = profiled.set_profile_summary(PID, "Foot massage reduces anxiety.", by="ann")
+    assert p.summary == "Foot massage reduces anxiety." and p.history[-1].action == "summary"
+    assert profiled.set_profile_summary(PID, "Foot massage reduces anxiety.", by="ann") \
+        .revision == p.revision  # the same text changes nothing
+    profiled.set_profile_summary(PID, "Foot massage may reduce anxiety (low certainty).",
+                                 by="ann")
+    found = [str(x) for x in check(profiled.settings, ["foot-massage"]) if PID in x.file]
+    assert any("says low certainty" in f for f in found), found
