@@ -31,7 +31,15 @@ from reviewtools.literature import bib
 from reviewtools.model.assessments import Assessment
 from reviewtools.model.profiles import Profile, ProfileEntry
 from reviewtools.model.protocol import Protocol, draft_protocol
-from reviewtools.model.records import SCHEMA_VERSION, Claim, ReviewMeta, Section, Study, now
+from reviewtools.model.records import (
+    SCHEMA_VERSION,
+    Claim,
+    HistoryEntry,
+    ReviewMeta,
+    Section,
+    Study,
+    now,
+)
 from reviewtools.settings import Settings
 from reviewtools.store import journal
 from reviewtools.store.files import (
@@ -463,6 +471,16 @@ class Review(ReviewFolder):
         new = dual.reconcile(old, dual.load_assessments(self, profile_id),
                              **self._profile_inputs(old), by=by or self.reviewer, **kw)
         return self._save_profile(old, new)
+
+    def set_profile_summary(self, profile_id: str, text: str, *, by: str) -> Profile:
+        """The profile's plain-language statement for the summary-of-findings table."""
+        old = self.stored_profile(profile_id)
+        text = " ".join(text.split())
+        if text == old.summary:
+            return old
+        entry = HistoryEntry(at=now(), by=by, action="summary", detail=text[:200])
+        return self._save_profile(old, old.model_copy(update={
+            "summary": text, "history": [*old.history, entry]}))
 
     def adopt(self, profile_id: str, *, reviewer: str) -> Profile:
         """Rate a profile one reviewer assesses as their submitted assessment judged it."""

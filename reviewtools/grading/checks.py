@@ -16,7 +16,7 @@ from reviewtools import __version__
 from reviewtools.appraisal.quotes import link_quote_problems
 from reviewtools.errors import NotFoundError, ReviewToolsError
 from reviewtools.grading.profile_checks import check_profiles, check_rob_files
-from reviewtools.grading.rules import certainty_from
+from reviewtools.grading.rules import certainty_from, statement_problems
 from reviewtools.literature import bib
 from reviewtools.literature.abstracts import abstracts_dir, load_abstracts
 from reviewtools.literature.verify import placeholder_problems
@@ -293,8 +293,9 @@ def check_claim(claim: Claim, file: str, snapshot: str, entries: dict[str, dict[
         if entry is None:
             add(f"cites '{lk.key}', which is not in references.bib")
             continue
-        if not (entry.get("doi") or entry.get("pmid")):
-            add(f"'{lk.key}' has neither a DOI nor a PMID in references.bib")
+        if not (entry.get("doi") or entry.get("pmid") or entry.get("journal", "").strip()):
+            add(f"'{lk.key}' has neither a DOI, a PMID nor a journal in references.bib "
+                "(title, authors, year and journal identify a record without identifiers)")
         if not entry.get("verified"):
             add(f"'{lk.key}' has no verification stamp in references.bib")
         if lk.key not in studies:
@@ -302,6 +303,9 @@ def check_claim(claim: Claim, file: str, snapshot: str, entries: dict[str, dict[
         if entry.get("retracted") and lk.stance == "supports" and "retract" not in lk.note.lower():
             add(f"'{lk.key}' is retracted ({entry['retracted']}) but supports the claim unflagged")
     out += _check_judgement(claim, add)
+    if claim.statement.strip() and claim.grade is not None:
+        for message in statement_problems(claim.statement, claim.grade.certainty):
+            add(message)
     return out
 
 

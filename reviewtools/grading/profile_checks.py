@@ -18,6 +18,7 @@ from reviewtools.appraisal.risk import RobFile
 from reviewtools.errors import ReviewToolsError
 from reviewtools.grading.dual_checks import check_assessments
 from reviewtools.grading.profiles import body, new_profile
+from reviewtools.grading.rules import statement_problems
 from reviewtools.grading.verdicts import claim_verdict
 from reviewtools.model.profiles import PROPOSED_BY, Profile
 from reviewtools.model.protocol import Protocol
@@ -76,6 +77,9 @@ def check_profiles(review: ReviewFolder, studies: Mapping[str, Study], rel: str)
             out.append((where, "", f"no appraisal for {', '.join(missing)}"))
             continue
         out += [(where, "", msg) for msg in _rating_problems(profile, studies)]
+        if profile.summary.strip() and profile.rating is not None:
+            out += [(where, "", f"summary: {msg}") for msg in
+                    statement_problems(profile.summary, profile.rating.certainty)]
     out += check_assessments(review, profiles, rel)  # type: ignore[arg-type]
     accepted = any(p.rating and p.rating.by != PROPOSED_BY for p in profiles.values())
     questions = {spec.id: spec for spec in protocol.profiles}

@@ -10,6 +10,7 @@ four-level scale.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from reviewtools.errors import GradingError
@@ -259,3 +260,36 @@ def agreement(claims: Sequence[Claim], first: str, second: str) -> dict[str, obj
         "verdict_kappa": weighted_kappa(va, vb, verdicts, None) if len(verdicts) > 1 else 1.0,
         "disagreements": disagreements,
     }
+
+
+# ---- calibrated wording of a published statement ----------------------------------------------
+
+_NAMED_CERTAINTY = re.compile(r"\b(high|moderate|low|very low)[- ]certainty\b"
+                              r"|\bcertainty (?:is|was) (high|moderate|low|very low)\b", re.I)
+_HEDGE = {"very low": re.compile(r"\bvery uncertain\b|\bvery low\b|\bunknown\b|\bno stud(y|ies)\b"
+                                 r"|\bnot (?:been )?(?:tested|studied|measured)\b", re.I),
+          "low": re.compile(r"\bmay\b|\bmight\b|\blow\b|\buncertain\b|\bno stud(y|ies)\b", re.I)}
+
+
+def statement_problems(statement: str, certainty: str | None) -> list[str]:
+    """What is wrong with a statement's calibration for a claim of ``certainty`` (GRADE
+    informative statements: 'probably' for moderate, 'may' for low, 'very uncertain' for very
+    low): a certainty named that is not the claim's, or wording surer than the evidence."""
+    text = " ".join((statement or "").split())
+    if not text or certainty is None:
+        return []
+    out = []
+    named = {(a or b).lower() for a, b in _NAMED_CERTAINTY.findall(text)}
+    wrong = sorted(named - {certainty})
+    if wrong:
+        out.append(f"the statement says {' and '.join(wrong)} certainty; the claim's "
+                   f"certainty is {certainty}")
+    hedge = _HEDGE.get(certainty)
+    if hedge is not None and not hedge.search(text):
+        word = "'very uncertain'" if certainty == "very low" else "'may'"
+        out.append(f"a {certainty} certainty statement says so ({word}); this one reads surer "
+                   "than the evidence")
+    if certainty == "low" and re.search(r"\bprobably\b", text, re.I) and not \
+            re.search(r"\bmay\b", text, re.I):
+        out.append("'probably' is for moderate certainty; at low certainty say 'may'")
+    return out

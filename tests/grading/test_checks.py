@@ -83,12 +83,18 @@ def test_retracted_study_supporting_unflagged(finished, settings):
     assert any("[sleep-01]" in m and "retracted" in m for m in _messages(settings))
 
 
-def test_missing_identifier_and_stamp(finished, settings):
+def test_a_record_without_identifiers_is_fine_with_its_journal_and_stamp(finished, settings):
+    """A missing identifier is never a reason to leave a study out: title, authors, year and
+    journal seen on the page in `verified` identify it; without a journal or a stamp it
+    cannot be checked."""
     bib = settings.bib_path.read_text().replace("  doi = {10.0000/synthetic.a},\n", "", 1)
+    settings.bib_path.write_text(bib)
+    assert not any("DOI" in m for m in _messages(settings))
+    bib = bib.replace("  journal = {Test Journal},\n", "", 1)
     bib = bib.replace("  verified = {test fixture; 2026-11-24},\n", "", 1)
     settings.bib_path.write_text(bib)
     msgs = _messages(settings)
-    assert any("neither a DOI nor a PMID" in m for m in msgs)
+    assert any("neither a DOI, a PMID nor a journal" in m for m in msgs)
     assert any("no verification stamp" in m for m in msgs)
 
 

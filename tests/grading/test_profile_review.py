@@ -234,3 +234,33 @@ def test_a_reason_for_not_rating_down_is_kept(profiled):
     rating = profiled.rate_profile(PID, by="ann", downgrades={
         "risk_of_bias": (0, "synthetic trials at low risk, as recorded")}).rating
     assert rating.downgrades.risk_of_bias.reason == "synthetic trials at low risk, as recorded"
+
+
+@pytest.mark.parametrize("statement,certainty,problem", [
+    ("Foot massage may reduce pain (low certainty).", "very low", "says low certainty"),
+    ("Foot massage probably reduces pain.", "very low", "very uncertain"),
+    ("Foot massage probably reduces pain.", "low", "'probably'"),
+    ("The evidence is very uncertain about the effect on pain.", "very low", None),
+    ("Foot massage may reduce pain compared with usual care (low certainty).", "low", None),
+])
+def test_a_statement_says_the_certainty_its_claim_has(profiled, statement, certainty, problem):
+    """GRADE informative statements: 'may' for low, 'probably' for moderate, 'very uncertain'
+    for very low; a statement naming another certainty than the claim's is a problem."""
+    from reviewtools.grading.rules import statement_problems
+    found = statement_problems(statement, certainty)
+    if problem is None:
+        assert found == []
+    else:
+        assert any(problem in f for f in found), found
+
+
+def test_a_profile_summary_is_written_with_its_history_and_checked(profiled):
+    profiled.rate_profile(PID, by="ann")  # high certainty
+    p = profiled.set_profile_summary(PID, "Foot massage reduces anxiety.", by="ann")
+    assert p.summary == "Foot massage reduces anxiety." and p.history[-1].action == "summary"
+    assert profiled.set_profile_summary(PID, "Foot massage reduces anxiety.", by="ann") \
+        .revision == p.revision  # the same text changes nothing
+    profiled.set_profile_summary(PID, "Foot massage may reduce anxiety (low certainty).",
+                                 by="ann")
+    found = [str(x) for x in check(profiled.settings, ["foot-massage"]) if PID in x.file]
+    assert any("says low certainty" in f for f in found), found
