@@ -637,6 +637,14 @@ def _profile_cells(rec: Recorder, pid: str) -> list:
                                     "`evidence/rob/` (the answers stay in the files):"),
                   new_code_cell(f"nb.risk_of_bias(review, {lit(list(dict.fromkeys(keys)))})")]
     cells += _rating_cells(rec, profile)
+    if profile.summary:
+        by = next((h.by for h in reversed(profile.history) if h.action == "summary"),
+                  profile.rating.by if profile.rating else "")
+        text = call("review.set_profile_summary", pid, profile.summary, by=by)
+        if " ".join(profile.summary.split()) != profile.summary:
+            text = _shown(text, "the statement is stored with other spacing; kept as recorded")
+        cells += [new_markdown_cell(f"The plain-language statement for the summary-of-findings "
+                                    f"table ({by}):"), new_code_cell(text)]
     return cells
 
 
