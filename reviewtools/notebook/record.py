@@ -526,8 +526,14 @@ def _profile_words(rec: Recorder, pid: str) -> str:
     rating = profile.rating if profile else None
     if rating is None:
         return f"`{pid}` (not rated)"
-    who = "proposal, not yet a reviewer's" if rating.by == PROPOSED_BY else \
-        f"rated by {rating.by}"
+    if rating.by == PROPOSED_BY:
+        who = "proposal, not yet a reviewer's"
+    elif len(rating.reviewers) > 1:
+        who = f"reconciled by {rating.by} from {' and '.join(rating.reviewers)}"
+    elif rating.reviewers:
+        who = f"{rating.reviewers[0]}'s assessment, adopted"
+    else:
+        who = f"rated by {rating.by}"
     return f"`{pid}` ({rating.certainty}, {who})"
 
 

@@ -89,8 +89,9 @@ def _small_review(root: Path) -> rt.Review:
     dual_spec = ProfileSpec(id="anxiety-vs-usual-care", outcome="anxiety", comparator="usual-care")
     rated = ProfileSpec(id="sleep-vs-usual-care", outcome="sleep", comparator="usual-care")
     blind = ProfileSpec(id="anxiety-vs-sham", outcome="anxiety", comparator="sham")
+    single = ProfileSpec(id="sleep-vs-sham", outcome="sleep", comparator="sham")
     save_record(review.protocol_path, protocol.model_copy(update={
-        "profiles": [dual_spec, rated, blind]}))
+        "profiles": [dual_spec, rated, blind, single]}))
     review = open_review("kava", settings=settings)
     review.appraise("kavatrial2021", by="ann", design="RCT", n=420, n_unit="participants",
                     population="adults with anxiety", intervention="kava extract 250 mg",
@@ -125,6 +126,13 @@ def _small_review(root: Path) -> rt.Review:
                         direction="favours intervention", n=40, by="bob")
     review.rate_profile(rated.id, by="bob",
                         downgrades={"publication_bias": (1, "one small trial only")})
+    review.set_profile_summary(rated.id, "Herbal tea may improve sleep quality.", by="writer")
+    review.add_evidence(single.id, "teatrial2019", outcome="sleep vs placebo tea",
+                        direction="no difference", n=40, by="bob")
+    dave = review.as_reviewer("dave")  # one reviewer rates it; the profile adopts it
+    dave.open_assessment(single.id)
+    dave.submit_assessment(single.id)
+    review.adopt(single.id, reviewer="dave")
     review.add_evidence(blind.id, "kavatrial2021", outcome="anxiety vs placebo",
                         direction="no difference", n=420, by="ann")
     log_search(review, dual_spec.id, "kava anxiety trial", "pages",
@@ -155,7 +163,8 @@ def test_a_new_review_recorded_runs_and_changes_nothing(tmp_path, monkeypatch):
     for expected in ("review.follow_profiles(", "review.rate_profile(", "review.add_evidence(",
                      "rt.search.log_search(", "rt.search.screen(", "review.grade(",
                      "review.set_statement(", "one small trial only", "review.agreement()",
-                     "review.drop(", "review.reconcile(",
+                     "review.drop(", "review.reconcile(", "review.adopt(",
+                     "review.set_profile_summary(",
                      "\\\"bob\\\"",
                      "\\\"writer\\\""):
         assert expected in text, expected
