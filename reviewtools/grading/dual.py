@@ -283,15 +283,18 @@ def blind_view(profile: Profile, assessments: Mapping[str, Assessment],
 
 # ---- agreement -----------------------------------------------------------------------------
 
-def _table(a: Sequence[str], b: Sequence[str]) -> list[list[int]]:
-    """The 4x4 table of two reviewers' certainties, very low first (the ordinal scale)."""
-    table = [[0] * len(CERTAINTY_ORDER) for _ in CERTAINTY_ORDER]
+def _table(a: Sequence[object], b: Sequence[object],
+           scale: Sequence[object] = CERTAINTY_ORDER) -> list[list[int]]:
+    """The table of two reviewers' ratings on an ordinal ``scale`` (certainty: very low
+    first; or domain levels 0, 1, 2)."""
+    table = [[0] * len(scale) for _ in scale]
     for x, y in zip(a, b, strict=True):
-        table[CERTAINTY_ORDER.index(x)][CERTAINTY_ORDER.index(y)] += 1
+        table[list(scale).index(x)][list(scale).index(y)] += 1
     return table
 
 
-def weighted_kappa(a: Sequence[str], b: Sequence[str], weights: str = "linear") -> float | None:
+def weighted_kappa(a: Sequence[object], b: Sequence[object], weights: str = "linear",
+                   scale: Sequence[object] = CERTAINTY_ORDER) -> float | None:
     """Cohen's kappa between two reviewers' certainties over the full ordinal scale,
     ``weights`` 'linear' or 'quadratic' (statsmodels); None when it is undefined (no
     pairs, or chance agreement is total, e.g. both always say the same one level)."""
@@ -301,9 +304,9 @@ def weighted_kappa(a: Sequence[str], b: Sequence[str], weights: str = "linear") 
         return None
     import numpy as np
     from statsmodels.stats.inter_rater import cohens_kappa
-    table = np.asarray(_table(a, b), dtype=float)
+    table = np.asarray(_table(a, b, scale), dtype=float)
     expected = np.outer(table.sum(1), table.sum(0)) / table.sum()
-    scores = np.arange(len(CERTAINTY_ORDER))
+    scores = np.arange(len(scale))
     distance = np.abs(scores[:, None] - scores[None, :]) ** (1 if weights == "linear" else 2)
     if not (distance * expected).sum():
         return None
@@ -371,6 +374,11 @@ def agreement_of(assessments: Mapping[str, Mapping[str, Assessment]]) -> Agreeme
             "profiles": [x.profile for x, _ in pairs],
             "kappa_linear": weighted_kappa(a, b, "linear"),
             "kappa_quadratic": weighted_kappa(a, b, "quadratic"),
+            # the domain levels (0, 1, 2) of the five downgrading domains, every profile
+            "kappa_domains_linear": weighted_kappa(
+                [_levels(x, d) for x, _ in pairs for d in DOWNGRADE_DOMAINS],
+                [_levels(y, d) for _, y in pairs for d in DOWNGRADE_DOMAINS], "linear",
+                scale=(0, 1, 2)),
             "percent_agreement": {"certainty": _share(x == y for x, y in zip(a, b, strict=True)),
                                   **{d: _share(_levels(x, d) == _levels(y, d) for x, y in pairs)
                                      for d in DOMAINS}},

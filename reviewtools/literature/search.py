@@ -391,10 +391,31 @@ def prisma_counts(review: ReviewFolder, claim_id: str | None = None) -> dict[str
     """
     if claim_id is not None:
         screening_target(review, claim_id)
-        return _review_counts([load_screening(review, claim_id)])
+        return _review_counts([_by_work(load_screening(review, claim_id), review)])
     folder = review.path / "screening"
     claims = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-    return _review_counts([load_screening(review, cid) for cid in claims])
+    return _review_counts([_by_work(load_screening(review, cid), review) for cid in claims])
+
+
+def _by_work(screening: Screening, review: ReviewFolder) -> Screening:
+    """``screening`` with each record id replaced by ``bib:<key>`` when references.bib holds
+    the work (by DOI, PMID or PMCID), so one study named by its DOI in one file and its PMID
+    in another is one record."""
+    bib = BibFile.load(review.settings.bib_path) if review.settings.bib_path.is_file() else None
+    if bib is None:
+        return screening
+    cache: dict[str, str] = {}
+
+    def work(rid: str) -> str:
+        if rid not in cache:
+            kind, _, value = rid.partition(":")
+            hit = bib.find(**{kind: value}) if kind in ("doi", "pmid", "pmcid") and value \
+                else None
+            cache[rid] = f"bib:{hit.key}" if hit else rid
+        return cache[rid]
+    runs = [r.model_copy(update={"ids": [work(i) for i in r.ids]}) for r in screening.searches]
+    made = [d.model_copy(update={"id": work(d.id)}) for d in screening.decisions]
+    return screening.model_copy(update={"searches": runs, "decisions": made})
 
 
 def _review_counts(screenings: Sequence[Screening]) -> dict[str, Any]:

@@ -298,3 +298,10 @@ def test_a_profile_rated_by_one_reviewer_adopts_that_assessment(profiled):  # no
     _bob_submits(profiled)
     with pytest.raises(GradingError, match="reconcile"):
         profiled.adopt(PID, reviewer="ann")
+
+
+def test_domain_level_kappa_matches_sklearn():
+    from sklearn.metrics import cohen_kappa_score
+    a, b = [0, 1, 2, 1, 0, 2, 1], [0, 2, 2, 1, 1, 2, 0]
+    ours = dual.weighted_kappa(a, b, "linear", scale=(0, 1, 2))
+    assert ours == pytest.approx(cohen_kappa_score(a, b, weights="linear", labels=[0, 1, 2]))

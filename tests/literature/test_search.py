@@ -298,3 +298,21 @@ def test_replaying_a_logged_search_with_its_date_records_nothing_new(review):
     assert len(load_screening(review, "pain-vs-sham").searches) == 2
     log_search(review, "pain-vs-sham", *first[:3])  # run again today: a new run
     assert len(load_screening(review, "pain-vs-sham").searches) == 3
+
+
+def test_one_study_screened_under_its_doi_and_its_pmid_is_one_record(review):
+    """Screening files written at different times name one study by different identifiers
+    (the synthetic bib's trial2020a has DOI 10.0000/synthetic.a; add its PMID): PRISMA counts
+    it once, through references.bib."""
+    from reviewtools.literature.search import log_search
+    bib = review.settings.bib_path
+    bib.write_text(bib.read_text(encoding="utf-8").replace(
+        "  doi = {10.0000/synthetic.a},\n", "  doi = {10.0000/synthetic.a},\n  pmid = {777},\n", 1),
+        encoding="utf-8")
+    log_search(review, "pain-vs-sham", "q1", "pages", ["doi:10.0000/synthetic.a"])
+    log_search(review, "sleep-04", "q2", "pages", ["pmid:777"])
+    screen(review, "pain-vs-sham", "doi:10.0000/synthetic.a", "include", "", "ann")
+    screen(review, "sleep-04", "pmid:777", "include", "", "ann")
+    counts = prisma_counts(review)
+    assert (counts["identified"], counts["duplicates_removed"]) == (2, 1)
+    assert (counts["screened"], counts["included"]) == (1, 1)

@@ -439,6 +439,10 @@ def _agreement_sentence(ctx: ExportContext) -> str:
                   f"{pair['kappa_quadratic']:.2f})" if kappa is not None and pair["n"] > 1 else
                   "weighted kappa could not be computed (too few profiles, or no spread in "
                   "the ratings)")
+        domains = pair.get("kappa_domains_linear")
+        if domains is not None:
+            agreed += (f"; on the levels of the five downgrading domains, weighted kappa "
+                       f"{domains:.2f} (linear)")
         both = "both" if len(pair["reviewers"]) == 2 else "all"
         done = [pid for pid in profiles if _reconciled(ctx, pid, pair["reviewers"])]
         settled = ("Every profile was then given one consensus rating with a recorded note."
