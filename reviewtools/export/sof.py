@@ -72,11 +72,21 @@ def _footnotes(profile: Profile) -> list[str]:
     return notes
 
 
+def _place(profile: Profile, protocol: Protocol) -> tuple[int, int, int]:
+    """Where a profile's row goes: its comparator, then the outcome's importance and order."""
+    comparators = [c.id for c in protocol.comparators]
+    outcomes = [o.id for o in protocol.outcomes]
+    importance = {o.id: o.importance for o in protocol.outcomes}
+    def at(seq, x):  # noqa: ANN001, ANN202, E306
+        return seq.index(x) if x in seq else len(seq)
+    return (at(comparators, profile.comparator),
+            at(list(IMPORTANCE), importance.get(profile.outcome)), at(outcomes, profile.outcome))
+
+
 def sof_rows(profiles: Mapping[str, Profile], studies: Mapping[str, Study],
              protocol: Protocol) -> list[dict[str, object]]:
     rows = []
-    order = [s.id for s in protocol.profiles]
-    for pid in sorted(profiles, key=lambda p: order.index(p) if p in order else len(order)):
+    for pid in sorted(profiles, key=lambda p: _place(profiles[p], protocol)):
         profile = profiles[pid]
         if not is_accepted(profile):
             continue
@@ -110,29 +120,45 @@ def _cell(value: object) -> str:
     return " ".join(str(value).split()).replace("|", "\\|")
 
 
+IMPORTANCE = ("critical", "important", "mechanism")
+
+
 def sof_markdown(rows: Sequence[Mapping[str, object]], escape,  # noqa: ANN001
                  forests: Mapping[str, str] | None = None,
                  lights: Mapping[str, str] | None = None) -> list[str]:
-    """The SoF table as a Pandoc pipe table with its footnotes and forest plots, or nothing
-    without rows."""
+    """One SoF table per comparison (as GRADEpro lays them out), outcomes in order of
+    importance, each with its footnotes and forest plots; nothing without rows."""
     if not rows:
         return []
-    cols = ["outcome", "comparison", "participants (studies)", "certainty", "effect",
+    cols = ["outcome", "importance", "participants (studies)", "certainty", "effect",
             "statement"]
-    lines = ["## Summary of findings {#summary-of-findings}", "",
-             "| " + " | ".join(c.capitalize() for c in cols) + " |",
-             "|" + "---|" * len(cols)]
-    for row in rows:
-        lines.append("| " + " | ".join(_cell(escape(row[c])) for c in cols) + " |")
-    lines += ["", ": GRADE summary of findings: one row per outcome and comparison.", ""]
+    lines = ["## Summary of findings {#summary-of-findings}", ""]
+    comparisons = list(dict.fromkeys(str(r["comparison"]) for r in rows))
+    for comparison in comparisons:
+        mine = sorted((r for r in rows if r["comparison"] == comparison),
+                      key=lambda r: IMPORTANCE.index(r["importance"])
+                      if r["importance"] in IMPORTANCE else len(IMPORTANCE))
+        lines += [f"### {escape(comparison)}", "",
+                  "| " + " | ".join(c.capitalize() for c in cols) + " |",
+                  "|" + "---|" * len(cols)]
+        lines += ["| " + " | ".join(_cell(escape(r[c])) for c in cols) + " |" for r in mine]
+        lines += ["", f": GRADE summary of findings: {escape(comparison)}, one row per "
+                  "outcome.", ""]
+        lines += _row_extras(mine, escape, forests or {}, lights or {})
+    return lines
+
+
+def _row_extras(rows: Sequence[Mapping[str, object]], escape,  # noqa: ANN001
+                forests: Mapping[str, str], lights: Mapping[str, str]) -> list[str]:
+    lines: list[str] = []
     for row in rows:
         if row["footnotes"]:
             lines += [f"**{escape(row['outcome'])}, {escape(row['comparison'])}.** "
                       f"{escape(row['footnotes'])}", ""]
-        if forests and row["profile"] in forests:
+        if row["profile"] in forests:
             lines += [f"![Forest plot: {escape(row['outcome'])}, {escape(row['comparison'])}.]"
                       f"({forests[row['profile']]}){{width=100%}}", ""]
-        for path in (lights or {}).get(row["profile"], "").split():
+        for path in lights.get(row["profile"], "").split():
             lines += [f"![Risk of bias of the studies: {escape(row['outcome'])}, "
                       f"{escape(row['comparison'])}.]({path}){{width=100%}}", ""]
     return lines

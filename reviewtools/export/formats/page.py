@@ -99,7 +99,8 @@ section.level3 { border-top: 1px solid var(--rule); padding-top: 1.1rem; margin-
 blockquote { margin: .8rem 0; padding: .1rem 0 .1rem 1rem; border-left: 4px solid var(--rule);
   color: #33333a; font-style: italic; }
 li { margin: .25rem 0; }
-.table-wrap { overflow-x: auto; margin: 1rem 0; }
+.table-wrap { overflow-x: auto; margin: 1rem 0; max-width: 100%; }
+.table-wrap table { min-width: 36rem; }
 table { border-collapse: collapse; font-size: .88rem; line-height: 1.4; width: 100%; }
 th, td { border-bottom: 1px solid var(--rule); padding: .4rem .55rem; text-align: left;
   vertical-align: top; }
@@ -240,8 +241,8 @@ def inline_svgs(html: str, folder: Path) -> str:
 
 def wrap_tables(html: str) -> str:
     """Each table in a box that scrolls sideways on a narrow screen (keyboard-reachable)."""
-    html = html.replace("<table>", '<div class="table-wrap" tabindex="0" role="group" '
-                        'aria-label="Table (scrolls sideways)"><table>')
+    html = re.sub(r"<table(\s[^>]*)?>", lambda m: '<div class="table-wrap" tabindex="0" '
+                  'role="group" aria-label="Table (scrolls sideways)">' + m.group(0), html)
     return html.replace("</table>", "</table></div>")
 
 

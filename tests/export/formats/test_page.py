@@ -58,3 +58,10 @@ def test_review_article_view_renders_in_a_sandboxed_frame(review, settings):
     assert html.startswith('<div><iframe srcdoc="&lt;!DOCTYPE html&gt;')
     assert 'sandbox="allow-scripts"' in html and "allow-same-origin" not in html
     assert "note-sleep-01" in html and "<script>" not in html  # the page is escaped inside
+
+
+def test_a_table_pandoc_gives_a_width_is_wrapped_too():
+    """Pandoc writes <table style="width:100%;"> for a table with long cells (the SoF
+    table): it must scroll in its box, not push the page sideways (seen on a phone)."""
+    html = wrap_tables('<p>x</p><table style="width:100%;"><tr><td>y</td></tr></table>')
+    assert html.count('<div class="table-wrap"') == 1 and html.endswith("</table></div>")
