@@ -67,7 +67,7 @@ def check(settings: Settings, slugs: list[str] | None = None) -> list[Problem]:
     check_root(settings)
     chosen = list(slugs or list_reviews(settings))
     key, settled = fingerprint(settings, chosen)
-    store = cache_file(settings, "check", f"{settings.root.resolve()}|{chosen if slugs else ''}")
+    store = result_path(settings, slugs)
     saved = read_json(store)
     if isinstance(saved, dict) and saved.get("key") == key and _rows_ok(saved.get("problems")):
         return [Problem(*row) for row in saved["problems"]]
@@ -83,9 +83,16 @@ def check(settings: Settings, slugs: list[str] | None = None) -> list[Problem]:
     return problems
 
 
+def result_path(settings: Settings, slugs: list[str] | None) -> Path:
+    """Where the stored result of ``check(settings, slugs)`` lives in the cache."""
+    return cache_file(settings, "check", f"{settings.root.resolve()}|{list(slugs) if slugs else ''}")
+
+
 def _rows_ok(rows: object) -> bool:
+    """True for rows as :func:`check` stores them: file, claim, message, severity."""
     return isinstance(rows, list) and all(
-        isinstance(r, list) and len(r) == 3 and all(isinstance(x, str) for x in r) for r in rows)
+        isinstance(r, list) and len(r) == 4 and all(isinstance(x, str) for x in r)
+        and r[3] in ("error", "warning") for r in rows)
 
 
 def fingerprint(settings: Settings, slugs: list[str]) -> tuple[str, bool]:
