@@ -85,7 +85,8 @@ def check(settings: Settings, slugs: list[str] | None = None) -> list[Problem]:
 
 def result_path(settings: Settings, slugs: list[str] | None) -> Path:
     """Where the stored result of ``check(settings, slugs)`` lives in the cache."""
-    return cache_file(settings, "check", f"{settings.root.resolve()}|{list(slugs) if slugs else ''}")
+    chosen = list(slugs) if slugs else ""
+    return cache_file(settings, "check", f"{settings.root.resolve()}|{chosen}")
 
 
 def _rows_ok(rows: object) -> bool:
