@@ -29,6 +29,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # measure this checkout's reviewtools, not an installed one
 
 GOAL_RATIO_CHECK = 1.5
 GOAL_WARM_S = 1.0
