@@ -51,6 +51,7 @@ from reviewtools.store.folders import (
     review_dir,
     study_path,
 )
+from reviewtools.store.rows import CLAIM_COLUMNS, claim_row
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,8 +61,6 @@ if TYPE_CHECKING:
 __all__ = ["CLAIM_COLUMNS", "ExtractReport", "Review", "claim_row", "extract_review",
            "list_reviews", "new_review", "open_review", "review_dir", "write_protocol"]
 
-CLAIM_COLUMNS = ["id", "section", "text", "start", "end", "flags", "parent", "status", "verdict",
-                 "certainty", "overstated", "keys"]
 
 
 def open_review(slug: str, *, root: str | Path | None = None,
@@ -150,8 +149,8 @@ class Review(ReviewFolder):
     def claims(self, *, include_dropped: bool = False) -> pd.DataFrame:
         """One row per claim: id, section, text, offsets, flags, status, verdict, certainty."""
         import pandas as pd
-        rows = [claim_row(c) for c in self.load_claims(include_dropped=include_dropped)]
-        return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+        return pd.DataFrame(self.claim_rows(include_dropped=include_dropped),
+                            columns=CLAIM_COLUMNS)
 
     def _changed(self, old: Claim, new: Claim) -> Claim:
         return old if new is old else self.save(new)
@@ -397,17 +396,6 @@ class Review(ReviewFolder):
         studies = {e.study: load_study(e.study, self.settings) for p in profiles.values()
                    for e in p.entries}
         return sof_table(profiles, studies, self.protocol)
-
-
-def claim_row(c: Claim) -> dict:
-    return {
-        "id": c.id, "section": c.section, "text": c.text, "start": c.anchor.start,
-        "end": c.anchor.end, "flags": list(c.flags), "parent": c.parent, "status": c.status,
-        "verdict": c.verdict.value if c.verdict else None,
-        "certainty": c.grade.certainty if c.grade else None,
-        "overstated": bool(c.verdict and c.verdict.overstated),
-        "keys": sorted({link.key for link in c.links}),
-    }
 
 
 # ---- extraction into the store --------------------------------------------------------------

@@ -229,21 +229,8 @@ def check_sources(settings: Settings, slugs: list[str],
 
 
 def _bib_entries(settings: Settings) -> dict[str, dict[str, str]]:
-    """``bib.entries`` of references.bib, kept in the cache while the file is unchanged."""
-    path = settings.bib_path
-    try:
-        now = list(stamp(path))
-    except OSError:
-        return bib.entries(path)
-    store = cache_file(settings, "bib", str(path.resolve()))
-    saved = read_json(store)
-    if isinstance(saved, dict) and saved.get("stamp") == now \
-            and isinstance(saved.get("entries"), dict):
-        return saved["entries"]
-    entries = bib.entries(path)
-    if is_settled(now[1]):
-        write_json(store, {"stamp": now, "entries": entries})
-    return entries
+    """``bib.entries`` of references.bib (kept in the derived index while it is unchanged)."""
+    return bib.entries(settings.bib_path)
 
 
 def _load_studies(settings: Settings) -> tuple[dict[str, Study], list[Problem]]:

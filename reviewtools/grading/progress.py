@@ -8,25 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reviewtools.store.folders import ReviewFolder
+from reviewtools.store.folders import ReviewFolder, claim_rows, section_order
 
 STATUS_COLUMNS = ["review", "section", "claims", "reviewed", "graded", "disputed", "to-do"]
 
 
 def status_rows(reviews: Sequence[ReviewFolder]) -> list[dict[str, object]]:
-    """One row per review and section, in the article's section order."""
+    """One row per review and section, in the article's section order.
+
+    Read from the claim table's rows in the derived index (no YAML, no validation while
+    nothing changed; a changed file is parsed again).
+    """
     rows: list[dict[str, object]] = []
+    reviews = list(reviews)
+    orders = section_order(reviews)
+    claims = claim_rows(reviews, include_dropped=False)
     for review in reviews:
         by_section: dict[str, dict[str, int]] = {}
-        for c in review.load_claims(include_dropped=False):
-            row = by_section.setdefault(c.section, {"claims": 0, "reviewed": 0, "graded": 0,
-                                                    "disputed": 0, "to-do": 0})
+        for c in claims[review.slug]:
+            row = by_section.setdefault(c["section"], {"claims": 0, "reviewed": 0,
+                                                       "graded": 0, "disputed": 0, "to-do": 0})
             row["claims"] += 1
-            row["reviewed"] += c.status == "reviewed"
-            row["graded"] += c.grade is not None or (c.verdict is not None)
-            row["disputed"] += c.status == "disputed"
-            row["to-do"] += c.status == "to-do"
-        order = [s.slug for s in review.meta.sections]
+            row["reviewed"] += c["status"] == "reviewed"
+            row["graded"] += c["certainty"] is not None or c["verdict"] is not None
+            row["disputed"] += c["status"] == "disputed"
+            row["to-do"] += c["status"] == "to-do"
+        order = orders[review.slug]
         for section in sorted(by_section, key=lambda s: order.index(s) if s in order else 99):
             rows.append({"review": review.slug, "section": section, **by_section[section]})
     return rows

@@ -8,8 +8,18 @@ import pandas as pd
 
 from reviewtools.grading.progress import STATUS_COLUMNS, status_rows
 from reviewtools.grading.rules import display
-from reviewtools.model.records import VERDICT_LABEL
-from reviewtools.store.folders import ReviewFolder, load_studies
+from reviewtools.model.records import VERDICT_LABEL, Link
+from reviewtools.settings import Settings
+from reviewtools.store.folders import (
+    ReviewFolder,
+    claim_rows,
+    list_reviews,
+    load_studies,
+    study_rows,
+)
+from reviewtools.store.rows import CLAIM_COLUMNS
+
+LINK_COLUMNS = ["claim", "section", "key", "stance", "outcome", "directness", "quote", "by"]
 
 
 def status_table(reviews: Sequence[ReviewFolder]) -> pd.DataFrame:
@@ -18,15 +28,13 @@ def status_table(reviews: Sequence[ReviewFolder]) -> pd.DataFrame:
 
 
 def links_table(review: ReviewFolder) -> pd.DataFrame:
-    rows = [{"claim": c.id, "section": c.section, "key": lk.key, "stance": lk.stance,
-             "outcome": lk.outcome, "directness": lk.directness, "quote": lk.quote, "by": lk.by}
-            for c in review.load_claims(include_dropped=False) for lk in c.links]
-    return pd.DataFrame(rows, columns=["claim", "section", "key", "stance", "outcome",
-                                       "directness", "quote", "by"])
+    rows = [{"claim": c["id"], "section": c["section"], **{k: lk[k] for k in LINK_COLUMNS[2:]}}
+            for c in review.claim_rows(include_dropped=False, links=True) for lk in c["links"]]
+    return pd.DataFrame(rows, columns=LINK_COLUMNS)
 
 
 def studies_table(review: ReviewFolder) -> pd.DataFrame:
-    keys = {lk.key for c in review.load_claims() for lk in c.links}
+    keys = {k for c in review.claim_rows() for k in c["keys"]}
     studies = load_studies(review.settings)
     rows = [{"key": k, "design": s.design, "n": s.n, "n_unit": s.n_unit,
              "intervention": s.intervention_category, "population": s.population,
@@ -69,3 +77,37 @@ def summary_of_findings(review: ReviewFolder, section: str | None = None) -> pd.
         })
     return pd.DataFrame(rows, columns=["claim", "text", "studies", "certainty", "verdict",
                                        "overstated", "reasons"])
+
+
+# ---- the whole repository at once (from the derived index: no YAML, no validation) ------
+
+
+def _reviews(settings: Settings, slugs: list[str] | None) -> list[ReviewFolder]:
+    return [ReviewFolder(s, settings) for s in (slugs or list_reviews(settings))]
+
+
+def claims_frame(settings: Settings, slugs: list[str] | None = None, *,
+                 include_dropped: bool = True) -> pd.DataFrame:
+    """Every claim of the named reviews (all when ``slugs`` is empty): ``review`` and the
+    claim table's columns, in review then article order."""
+    reviews = _reviews(settings, slugs)
+    found = claim_rows(reviews, include_dropped=include_dropped)
+    rows = [[r.slug, *(c[k] for k in CLAIM_COLUMNS)] for r in reviews for c in found[r.slug]]
+    return pd.DataFrame(rows, columns=["review", *CLAIM_COLUMNS])
+
+
+def links_frame(settings: Settings, slugs: list[str] | None = None, *,
+                include_dropped: bool = True) -> pd.DataFrame:
+    """Every link of every claim: ``review``, ``claim`` and the link's fields."""
+    reviews = _reviews(settings, slugs)
+    found = claim_rows(reviews, include_dropped=include_dropped, links=True)
+    fields = list(Link.model_fields)
+    rows = [[r.slug, c["id"], *(lk.get(f) for f in fields)]
+            for r in reviews for c in found[r.slug] for lk in c["links"]]
+    return pd.DataFrame(rows, columns=["review", "claim", *fields])
+
+
+def studies_frame(settings: Settings) -> pd.DataFrame:
+    """Every appraised study, one row each, with every field of its record."""
+    from reviewtools.model.records import Study
+    return pd.DataFrame(study_rows(settings), columns=list(Study.model_fields))

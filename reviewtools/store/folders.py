@@ -10,6 +10,7 @@ Every stage reads a review through a :class:`ReviewFolder`; the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from reviewtools.model.profiles import Profile
 from reviewtools.model.protocol import ID_RE, Protocol
 from reviewtools.model.records import Claim, ReviewMeta, Study
 from reviewtools.settings import Settings
-from reviewtools.store.cache import load_many
+from reviewtools.store.cache import folder_values, load_many
 from reviewtools.store.files import (
     RESERVED_SLUGS,
     check_claim_id,
@@ -29,6 +30,7 @@ from reviewtools.store.files import (
     read_text,
     save_record,
 )
+from reviewtools.store.rows import claim_order
 
 
 def review_dir(settings: Settings, slug: str) -> Path:
@@ -75,7 +77,7 @@ class ReviewFolder:
 
     @cached_property
     def meta(self) -> ReviewMeta:
-        return load_record(self.path / "review.yaml", ReviewMeta)
+        return load_many([self.path / "review.yaml"], ReviewMeta, self.settings)[0]
 
     @property
     def protocol_path(self) -> Path:
@@ -129,6 +131,12 @@ class ReviewFolder:
         claims.sort(key=lambda c: (c.anchor.start, c.parent is not None, c.id))
         return [c for c in claims if include_dropped or c.status != "dropped"]
 
+    def claim_rows(self, *, include_dropped: bool = True, links: bool = False) -> list[dict]:
+        """The claim table's rows (:data:`reviewtools.store.rows.CLAIM_COLUMNS`) in article
+        order, read from the derived index without validating records; with ``links``, each
+        row also holds its ``links`` (``Link.model_dump()`` each)."""
+        return claim_rows([self], include_dropped=include_dropped, links=links)[self.slug]
+
     @property
     def profiles_dir(self) -> Path:
         return self.path / "profiles"
@@ -147,6 +155,40 @@ class ReviewFolder:
     def save(self, claim: Claim, *, create: bool = False) -> Claim:
         """Save one claim atomically; refused if someone else saved it first."""
         return save_record(self.claim_path(claim.id), claim, create=create)
+
+
+def claim_rows(reviews: Sequence[ReviewFolder], *, include_dropped: bool = True,
+               links: bool = False) -> dict[str, list[dict]]:
+    """:meth:`ReviewFolder.claim_rows` of many reviews at once, by slug (a few queries for
+    the lot); raises the first :class:`~reviewtools.errors.SchemaError` met."""
+    columns = ("row", "sub") if links else ("row",)
+    found = folder_values([r.claims_dir for r in reviews], Claim, reviews[0].settings
+                          if reviews else None, columns)
+    out: dict[str, list[dict]] = {}
+    for review in reviews:
+        rows = []
+        for _name, values in found[str(review.claims_dir)]:
+            row = dict(values[0])
+            if links:
+                row["links"] = values[1]
+            rows.append(row)
+        rows.sort(key=claim_order)
+        out[review.slug] = [r for r in rows if include_dropped or r["status"] != "dropped"]
+    return out
+
+
+def section_order(reviews: Sequence[ReviewFolder]) -> dict[str, list[str]]:
+    """The section slugs of each review in article order, by slug (from the derived index)."""
+    if not reviews:
+        return {}
+    found = folder_values([r.path for r in reviews], ReviewMeta, reviews[0].settings, ("row",),
+                          names=["review.yaml"])
+    out = {}
+    for review in reviews:
+        hits = found[str(review.path)]
+        out[review.slug] = hits[0][1][0]["sections"] if hits else list(
+            s.slug for s in review.meta.sections)  # no review.yaml: raises as before
+    return out
 
 
 def check_profile_id(value: str) -> str:
@@ -174,3 +216,10 @@ def load_studies(settings: Settings) -> dict[str, Study]:
     """Every appraised study, keyed by its bib key."""
     paths = sorted(settings.studies_dir.glob("*.yaml"))
     return {s.key: s for s in load_many(paths, Study, settings)}
+
+
+def study_rows(settings: Settings) -> list[dict]:
+    """Every appraised study as ``Study.model_dump()`` would give it, in file-name order,
+    read from the derived index without validating records."""
+    found = folder_values([settings.studies_dir], Study, settings, ("record",))
+    return [values[0] for _name, values in found[str(settings.studies_dir)]]

@@ -1,0 +1,87 @@
+"""The summary rows the index keeps beside each record: what status and the tables read.
+
+A claim's ``row`` is the claim table's row (:data:`CLAIM_COLUMNS`); its ``sub`` rows are
+its links (``Link.model_dump()`` each). A review's row names its sections in order.
+Other records have an empty row. Every record here holds JSON-native values only, so a
+row read back from JSON equals the one built from the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reviewtools.model.records import Claim, Link, Record, ReviewMeta
+
+CLAIM_COLUMNS = ["id", "section", "text", "start", "end", "flags", "parent", "status", "verdict",
+                 "certainty", "overstated", "keys"]
+
+
+def claim_row(c: Claim) -> dict:
+    """One claim as a row of the claim table."""
+    return {
+        "id": c.id, "section": c.section, "text": c.text, "start": c.anchor.start,
+        "end": c.anchor.end, "flags": list(c.flags), "parent": c.parent, "status": c.status,
+        "verdict": c.verdict.value if c.verdict else None,
+        "certainty": c.grade.certainty if c.grade else None,
+        "overstated": bool(c.verdict and c.verdict.overstated),
+        "keys": sorted({link.key for link in c.links}),
+    }
+
+
+def claim_order(row: dict) -> tuple:
+    """Article order of claim rows (a split part after its parent's start), as
+    :meth:`ReviewFolder.load_claims` sorts claims."""
+    return row["start"], row["parent"] is not None, row["id"]
+
+
+def _claim(record: Record) -> tuple[object, object]:
+    assert isinstance(record, Claim)
+    return claim_row(record), [lk.model_dump() for lk in record.links]
+
+
+def _meta(record: Record) -> tuple[object, object]:
+    assert isinstance(record, ReviewMeta)
+    return {"sections": [s.slug for s in record.sections]}, []
+
+
+ROWS: dict[type, Callable[[Record], tuple[object, object]]] = {Claim: _claim,
+                                                               ReviewMeta: _meta}
+
+
+def rows_of(record: Record) -> tuple[object, object]:
+    """``(row, sub rows)`` of a record (``(None, [])`` for a kind without a summary)."""
+    make = ROWS.get(type(record))
+    return make(record) if make else (None, [])
+
+
+def record_ok(model: type, record: object) -> bool:
+    """A stored record read without validation has exactly its model's fields (as every
+    ``model_dump_json`` has), so a damaged index is parsed again, not read."""
+    return isinstance(record, dict) and record.keys() == model.model_fields.keys()
+
+
+def sub_ok(model: type, sub: object) -> bool:
+    """Stored sub-rows: a claim's links, each with exactly the link's fields."""
+    if model is Claim:
+        fields = Link.model_fields.keys()
+        return isinstance(sub, list) and all(isinstance(s, dict) and s.keys() == fields
+                                             for s in sub)
+    return isinstance(sub, list)
+
+
+def values_ok(model: type, columns: tuple[str, ...], values: list) -> bool:
+    """Whether stored ``values`` of ``columns`` have the shape their builders give."""
+    checks = {"record": record_ok, "row": row_ok, "sub": sub_ok}
+    return all(checks[c](model, v) for c, v in zip(columns, values, strict=True))
+
+
+def row_ok(model: type, row: object) -> bool:
+    """A light shape check of a stored row, so a damaged index is parsed again, not read."""
+    if model is Claim:
+        return isinstance(row, dict) and all(c in row for c in CLAIM_COLUMNS) \
+            and isinstance(row["start"], int) and isinstance(row["id"], str) \
+            and isinstance(row["section"], str) and isinstance(row["status"], str)
+    if model is ReviewMeta:
+        return isinstance(row, dict) and isinstance(row.get("sections"), list) \
+            and all(isinstance(s, str) for s in row["sections"])
+    return row is None
