@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reviewtools.store.cache import gc_paused
 from reviewtools.store.folders import ReviewFolder, claim_rows, section_order
 
 STATUS_COLUMNS = ["review", "section", "claims", "reviewed", "graded", "disputed", "to-do"]
@@ -19,8 +20,12 @@ def status_rows(reviews: Sequence[ReviewFolder]) -> list[dict[str, object]]:
     Read from the claim table's rows in the derived index (no YAML, no validation while
     nothing changed; a changed file is parsed again).
     """
+    with gc_paused():
+        return _status_rows(list(reviews))
+
+
+def _status_rows(reviews: list[ReviewFolder]) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
-    reviews = list(reviews)
     orders = section_order(reviews)
     claims = claim_rows(reviews, include_dropped=False)
     for review in reviews:

@@ -10,6 +10,7 @@ from reviewtools.grading.progress import STATUS_COLUMNS, status_rows
 from reviewtools.grading.rules import display
 from reviewtools.model.records import VERDICT_LABEL, Link
 from reviewtools.settings import Settings
+from reviewtools.store.cache import gc_paused
 from reviewtools.store.folders import (
     ReviewFolder,
     claim_rows,
@@ -90,24 +91,42 @@ def claims_frame(settings: Settings, slugs: list[str] | None = None, *,
                  include_dropped: bool = True) -> pd.DataFrame:
     """Every claim of the named reviews (all when ``slugs`` is empty): ``review`` and the
     claim table's columns, in review then article order."""
-    reviews = _reviews(settings, slugs)
-    found = claim_rows(reviews, include_dropped=include_dropped)
-    rows = [[r.slug, *(c[k] for k in CLAIM_COLUMNS)] for r in reviews for c in found[r.slug]]
-    return pd.DataFrame(rows, columns=["review", *CLAIM_COLUMNS])
+    return repository_frames(settings, slugs, include_dropped=include_dropped,
+                             studies=False)["claims"]
 
 
 def links_frame(settings: Settings, slugs: list[str] | None = None, *,
                 include_dropped: bool = True) -> pd.DataFrame:
     """Every link of every claim: ``review``, ``claim`` and the link's fields."""
-    reviews = _reviews(settings, slugs)
-    found = claim_rows(reviews, include_dropped=include_dropped, links=True)
-    fields = list(Link.model_fields)
-    rows = [[r.slug, c["id"], *(lk.get(f) for f in fields)]
-            for r in reviews for c in found[r.slug] for lk in c["links"]]
-    return pd.DataFrame(rows, columns=["review", "claim", *fields])
+    return repository_frames(settings, slugs, include_dropped=include_dropped,
+                             studies=False)["links"]
 
 
 def studies_frame(settings: Settings) -> pd.DataFrame:
     """Every appraised study, one row each, with every field of its record."""
     from reviewtools.model.records import Study
-    return pd.DataFrame(study_rows(settings), columns=list(Study.model_fields))
+    with gc_paused():
+        rows = study_rows(settings)
+        return pd.DataFrame({f: [r[f] for r in rows] for f in Study.model_fields})
+
+
+def repository_frames(settings: Settings, slugs: list[str] | None = None, *,
+                      include_dropped: bool = True, studies: bool = True,
+                      ) -> dict[str, pd.DataFrame]:
+    """``claims`` (:func:`claims_frame`), ``links`` (:func:`links_frame`) and, with
+    ``studies``, ``studies`` (:func:`studies_frame`), from one read of the claim files."""
+    with gc_paused():
+        reviews = _reviews(settings, slugs)
+        found = claim_rows(reviews, include_dropped=include_dropped, links=True)
+        claims = [(r.slug, c) for r in reviews for c in found[r.slug]]
+        links = [(slug, c["id"], lk) for slug, c in claims for lk in c["links"]]
+        frames = {
+            "claims": pd.DataFrame({"review": [slug for slug, _ in claims],
+                                    **{k: [c[k] for _, c in claims] for k in CLAIM_COLUMNS}}),
+            "links": pd.DataFrame({"review": [x[0] for x in links],
+                                   "claim": [x[1] for x in links],
+                                   **{f: [x[2][f] for x in links] for f in Link.model_fields}}),
+        }
+    if studies:
+        frames["studies"] = studies_frame(settings)
+    return frames

@@ -249,39 +249,112 @@ def folder_values(folders: Iterable[Path | str], model: type[R], settings: Setti
     absolute = {f: os.path.abspath(f) for f in given}
     kind = kind_of(model)
     index = Index.of(settings) if settings is not None else None
-    stored = index.entries(kind, absolute.values(), columns) if index else {}
     wanted = list(names) if names is not None else None
+    whole = ",".join(columns)  # whole-folder entries: only for full listings
+    sets = index.folder_sets(kind, whole, absolute.values()) if index and wanted is None else {}
     out: dict[str, list[tuple[str, list]]] = {}
+    listings: dict[str, list[tuple[str, Stamp]]] = {}
+    with gc_paused():
+        for folder in given:
+            where = absolute[folder]
+            listing = listings[folder] = scan(where, wanted)
+            hit = sets.get(where)
+            if hit is not None and hit[0] == _listing_text(listing):
+                values = _whole(model, columns, hit[1], len(listing))
+                if values is not None:
+                    out[folder] = [(name, v) for (name, _), v in zip(listing, values,
+                                                                     strict=True)]
+        missed = [f for f in given if f not in out]
+        if missed:
+            _read_files(model, settings, index, missed, absolute, listings, columns,
+                        wanted is None, out)
+    return {f: out[f] for f in given}
+
+
+def _listing_text(listing: list[tuple[str, Stamp]]) -> str:
+    return json.dumps(listing, ensure_ascii=False, separators=(",", ":"))
+
+
+def _whole(model: type[R], columns: tuple[str, ...], text: str, count: int) -> list | None:
+    """A whole-folder entry's values (one per file), or ``None`` if it is damaged."""
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return None
+    if type(values) is not list or len(values) != count:
+        return None
+    width = len(columns)
+    if not all(type(v) is list and len(v) == width and values_ok(model, columns, v)
+               for v in values):
+        return None
+    return values
+
+
+def _read_files(model: type[R], settings: Settings | None, index: Index | None,
+                folders: list[str], absolute: dict[str, str],
+                listings: dict[str, list[tuple[str, Stamp]]], columns: tuple[str, ...],
+                whole: bool, out: dict[str, list[tuple[str, list]]]) -> None:
+    """The per-file path of :func:`folder_values` for folders whose listing changed."""
+    kind = kind_of(model)
+    stored = index.entries(kind, [absolute[f] for f in folders], columns) if index else {}
     pending: list[tuple] = []
     gone: list[tuple[str, str]] = []
+    sets: list[tuple[str, str, str]] = []
     try:
         with gc_paused():
-            for folder in given:
-                where = absolute[folder]
+            for folder in folders:
+                where, listing = absolute[folder], listings[folder]
                 known = stored.get(where, {})
-                listing = scan(where, wanted)
-                out[folder] = [(name, _values(model, where, name, now, known.get(name), columns,
-                                              pending)) for name, now in listing]
-                if wanted is None and known:
+                out[folder] = _folder_values(model, where, listing, known, columns, pending)
+                if whole:
                     present = {name for name, _ in listing}
                     gone += [(where, name) for name in known if name not in present]
+                    if all(now != GONE and is_settled(now[1]) for _, now in listing):
+                        sets.append((where, _listing_text(listing),
+                                     json.dumps([v for _, v in out[folder]],
+                                                ensure_ascii=False, separators=(",", ":"))))
     finally:
         if index is not None:
             index.put(kind, pending)
             index.forget(kind, gone)
+            index.put_folder_sets(kind, ",".join(columns), sets)
+
+
+def _folder_values(model: type[R], folder: str, listing: list[tuple[str, Stamp]],
+                   known: dict[str, tuple[Stamp, tuple[str, ...]]], columns: tuple[str, ...],
+                   pending: list[tuple]) -> list[tuple[str, list]]:
+    same = [name for name, now in listing if now != GONE and name in known
+            and known[name][0] == now]
+    decoded = _decode(same, [known[name][1] for name in same], len(columns))
+    out = []
+    for name, now in listing:
+        values = decoded.get(name)
+        if values is None or not values_ok(model, columns, values):
+            values = _parse(model, folder, name, now, columns, pending)
+        out.append((name, values))
     return out
 
 
-def _values(model: type[R], folder: str, name: str, now: Stamp,
-            hit: tuple[Stamp, tuple[str, ...]] | None, columns: tuple[str, ...],
-            pending: list[tuple]) -> list:
-    if hit is not None and hit[0] == now and now != GONE:
-        try:
-            values = [json.loads(v) for v in hit[1]]
-        except ValueError:
-            values = None
-        if values is not None and values_ok(model, columns, values):
-            return values
+def _decode(names: list[str], texts: list[tuple[str, ...]], width: int) -> dict[str, list]:
+    """Decode stored JSON columns, one ``json.loads`` per column for the lot (falling back
+    to one per value when any is damaged: those are then left out, and parsed again)."""
+    if not names:
+        return {}
+    try:
+        columns = [json.loads("[" + ",".join(t[c] for t in texts) + "]") for c in range(width)]
+        if all(len(col) == len(names) for col in columns):
+            return {name: [col[i] for col in columns] for i, name in enumerate(names)}
+    except ValueError:
+        pass
+    out = {}
+    for name, values in zip(names, texts, strict=True):
+        with contextlib.suppress(ValueError):
+            out[name] = [json.loads(v) for v in values]
+    return out
+
+
+def _parse(model: type[R], folder: str, name: str, now: Stamp, columns: tuple[str, ...],
+           pending: list[tuple]) -> list:
     path = Path(folder, name)
     record = load_record(path, model)
     parsed = _parsed(folder, name, now, record)

@@ -19,7 +19,7 @@ from reviewtools.model.profiles import Profile
 from reviewtools.model.protocol import ID_RE, Protocol
 from reviewtools.model.records import Claim, ReviewMeta, Study
 from reviewtools.settings import Settings
-from reviewtools.store.cache import folder_values, load_many
+from reviewtools.store.cache import folder_values, gc_paused, load_many
 from reviewtools.store.files import (
     RESERVED_SLUGS,
     check_claim_id,
@@ -165,15 +165,17 @@ def claim_rows(reviews: Sequence[ReviewFolder], *, include_dropped: bool = True,
     found = folder_values([r.claims_dir for r in reviews], Claim, reviews[0].settings
                           if reviews else None, columns)
     out: dict[str, list[dict]] = {}
-    for review in reviews:
-        rows = []
-        for _name, values in found[str(review.claims_dir)]:
-            row = dict(values[0])
-            if links:
-                row["links"] = values[1]
-            rows.append(row)
-        rows.sort(key=claim_order)
-        out[review.slug] = [r for r in rows if include_dropped or r["status"] != "dropped"]
+    with gc_paused():
+        for review in reviews:
+            rows = []
+            for _name, values in found[str(review.claims_dir)]:
+                row = values[0]  # decoded for this call: ours to extend
+                if links:
+                    row["links"] = values[1]
+                if include_dropped or row["status"] != "dropped":
+                    rows.append(row)
+            rows.sort(key=claim_order)
+            out[review.slug] = rows
     return out
 
 

@@ -35,7 +35,7 @@ from reviewtools.settings import Settings
 
 T = TypeVar("T")
 NAME = "index.sqlite3"
-FORMAT = 1
+FORMAT = 3
 APPLICATION_ID = 0x52540118  # "RT", issue 18: a file with another id is not ours
 Stamp = tuple[int, int, int, int]
 _CHUNK = 500  # SQLite host parameters per query, well below every build's limit
@@ -46,8 +46,14 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     kind TEXT NOT NULL, folder TEXT NOT NULL, name TEXT NOT NULL,
     size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ino INTEGER NOT NULL,
-    ctime_ns INTEGER NOT NULL, record TEXT NOT NULL, row TEXT NOT NULL, sub TEXT NOT NULL);
-CREATE UNIQUE INDEX IF NOT EXISTS files_key ON files (kind, folder, name);
+    ctime_ns INTEGER NOT NULL, row TEXT NOT NULL, sub TEXT NOT NULL,
+    PRIMARY KEY (kind, folder, name));
+CREATE TABLE IF NOT EXISTS records (
+    kind TEXT NOT NULL, folder TEXT NOT NULL, name TEXT NOT NULL, record TEXT NOT NULL,
+    PRIMARY KEY (kind, folder, name));
+CREATE TABLE IF NOT EXISTS folders (
+    kind TEXT NOT NULL, folder TEXT NOT NULL, columns TEXT NOT NULL, listing TEXT NOT NULL,
+    items TEXT NOT NULL, PRIMARY KEY (kind, folder, columns));
 CREATE TABLE IF NOT EXISTS bibs (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     ino INTEGER NOT NULL, ctime_ns INTEGER NOT NULL);
@@ -155,7 +161,7 @@ class Index:
             row = db.execute("SELECT value FROM meta WHERE key='code'").fetchone()
             if row is None or row[0] != _digest():
                 with _transaction(db):
-                    for table in ("files", "bibs", "bib_entries"):
+                    for table in ("files", "records", "folders", "bibs", "bib_entries"):
                         db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (_digest(),))
         except BaseException:
@@ -204,15 +210,16 @@ class Index:
         if not columns or any(c not in ("record", "row", "sub") for c in columns):
             raise ValueError(columns)
         wanted = list(dict.fromkeys(folders))
-        picked = ", ".join(columns)
+        picked = ", ".join(("r." if c == "record" else "f.") + c for c in columns)
+        joined = " JOIN records r USING (kind, folder, name)" if "record" in columns else ""
 
         def work(db: sqlite3.Connection) -> dict[str, dict[str, tuple[Stamp, tuple[str, ...]]]]:
             out: dict[str, dict[str, tuple[Stamp, tuple[str, ...]]]] = {f: {} for f in wanted}
             for chunk in _chunks(wanted):
                 marks = ",".join("?" * len(chunk))
-                rows = db.execute("SELECT folder, name, size, mtime_ns, ino, ctime_ns, "  # noqa: S608
-                                  f"{picked} FROM files WHERE kind=? AND folder IN ({marks})",
-                                  (kind, *chunk))
+                rows = db.execute("SELECT f.folder, f.name, f.size, f.mtime_ns, f.ino, "  # noqa: S608
+                                  f"f.ctime_ns, {picked} FROM files f{joined} WHERE f.kind=? "
+                                  f"AND f.folder IN ({marks})", (kind, *chunk))
                 for folder, name, a, b, c, d, *values in rows:
                     out[folder][name] = ((a, b, c, d), tuple(values))
             return out
@@ -225,10 +232,10 @@ class Index:
 
         def work(db: sqlite3.Connection) -> None:
             with _transaction(db):
-                db.executemany("INSERT OR REPLACE INTO files (kind, folder, name, size, "
-                               "mtime_ns, ino, ctime_ns, record, row, sub) VALUES "
-                               "(?,?,?,?,?,?,?,?,?,?)",
-                               [(kind, f, n, *s, r, w, b) for f, n, s, r, w, b in items])
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?)",
+                               [(kind, f, n, *s, w, b) for f, n, s, _, w, b in items])
+                db.executemany("INSERT OR REPLACE INTO records VALUES (?,?,?,?)",
+                               [(kind, f, n, r) for f, n, _, r, _, _ in items])
         self._run(work, None)
 
     def forget(self, kind: str, items: Iterable[tuple[str, str]]) -> None:
@@ -239,8 +246,37 @@ class Index:
 
         def work(db: sqlite3.Connection) -> None:
             with _transaction(db):
-                db.executemany("DELETE FROM files WHERE kind=? AND folder=? AND name=?",
-                               [(kind, f, n) for f, n in gone])
+                for table in ("files", "records"):
+                    db.executemany(f"DELETE FROM {table} WHERE kind=? AND folder=? "  # noqa: S608
+                                   "AND name=?", [(kind, f, n) for f, n in gone])
+        self._run(work, None)
+
+    def folder_sets(self, kind: str, columns: str, folders: Iterable[str],
+                    ) -> dict[str, tuple[str, str]]:
+        """``{folder: (listing, items)}``: the whole-folder entries stored by
+        :meth:`put_folder_sets` (a folder's file names and stamps, and its files' values)."""
+        wanted = list(dict.fromkeys(folders))
+
+        def work(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+            out: dict[str, tuple[str, str]] = {}
+            for chunk in _chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                out.update((f, (a, b)) for f, a, b in db.execute(
+                    "SELECT folder, listing, items FROM folders WHERE kind=? AND "  # noqa: S608
+                    f"columns=? AND folder IN ({marks})", (kind, columns, *chunk)))
+            return out
+        return self._run(work, {})
+
+    def put_folder_sets(self, kind: str, columns: str,
+                        items: list[tuple[str, str, str]]) -> None:
+        """Store ``(folder, listing, items)`` whole-folder entries in one transaction."""
+        if not items:
+            return
+
+        def work(db: sqlite3.Connection) -> None:
+            with _transaction(db):
+                db.executemany("INSERT OR REPLACE INTO folders VALUES (?,?,?,?,?)",
+                               [(kind, f, columns, a, b) for f, a, b in items])
         self._run(work, None)
 
     # ---- bib files --------------------------------------------------------------------------

@@ -54,34 +54,38 @@ def rows_of(record: Record) -> tuple[object, object]:
     return make(record) if make else (None, [])
 
 
+_CLAIM_KEYS = frozenset(CLAIM_COLUMNS)
+_LINK_KEYS = frozenset(Link.model_fields)
+
+
 def record_ok(model: type, record: object) -> bool:
     """A stored record read without validation has exactly its model's fields (as every
     ``model_dump_json`` has), so a damaged index is parsed again, not read."""
-    return isinstance(record, dict) and record.keys() == model.model_fields.keys()
+    return type(record) is dict and record.keys() == model.model_fields.keys()
 
 
 def sub_ok(model: type, sub: object) -> bool:
     """Stored sub-rows: a claim's links, each with exactly the link's fields."""
+    if type(sub) is not list:
+        return False
+    return model is not Claim or all(type(s) is dict and s.keys() == _LINK_KEYS for s in sub)
+
+
+def row_ok(model: type, row: object) -> bool:
+    """A light shape check of a stored row (its keys, and the types sorting relies on), so
+    a damaged index is parsed again, not read."""
     if model is Claim:
-        fields = Link.model_fields.keys()
-        return isinstance(sub, list) and all(isinstance(s, dict) and s.keys() == fields
-                                             for s in sub)
-    return isinstance(sub, list)
+        return type(row) is dict and row.keys() == _CLAIM_KEYS \
+            and type(row["start"]) is int and type(row["id"]) is str
+    if model is ReviewMeta:
+        return type(row) is dict and type(row.get("sections")) is list \
+            and all(type(s) is str for s in row["sections"])
+    return row is None
+
+
+_CHECKS = {"record": record_ok, "row": row_ok, "sub": sub_ok}
 
 
 def values_ok(model: type, columns: tuple[str, ...], values: list) -> bool:
     """Whether stored ``values`` of ``columns`` have the shape their builders give."""
-    checks = {"record": record_ok, "row": row_ok, "sub": sub_ok}
-    return all(checks[c](model, v) for c, v in zip(columns, values, strict=True))
-
-
-def row_ok(model: type, row: object) -> bool:
-    """A light shape check of a stored row, so a damaged index is parsed again, not read."""
-    if model is Claim:
-        return isinstance(row, dict) and all(c in row for c in CLAIM_COLUMNS) \
-            and isinstance(row["start"], int) and isinstance(row["id"], str) \
-            and isinstance(row["section"], str) and isinstance(row["status"], str)
-    if model is ReviewMeta:
-        return isinstance(row, dict) and isinstance(row.get("sections"), list) \
-            and all(isinstance(s, str) for s in row["sections"])
-    return row is None
+    return all(_CHECKS[c](model, v) for c, v in zip(columns, values, strict=True))

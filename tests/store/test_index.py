@@ -164,8 +164,12 @@ def test_damaged_rows_are_parsed_again(judged, settings):
     with sqlite3.connect(settings.resolved_cache_dir / NAME) as db:
         bad = ["{not json", '{"id": 3}', "[]", "null", '"text"']
         for i, (rowid,) in enumerate(db.execute("SELECT rowid FROM files").fetchall()):
-            db.execute("UPDATE files SET record=?, row=?, sub=? WHERE rowid=?",
-                       (bad[i % 5], bad[(i + 1) % 5], bad[(i + 2) % 5], rowid))
+            db.execute("UPDATE files SET row=?, sub=? WHERE rowid=?",
+                       (bad[(i + 1) % 5], bad[(i + 2) % 5], rowid))
+        for i, (rowid,) in enumerate(db.execute("SELECT rowid FROM records").fetchall()):
+            db.execute("UPDATE records SET record=? WHERE rowid=?", (bad[i % 5], rowid))
+        for i, (rowid,) in enumerate(db.execute("SELECT rowid FROM folders").fetchall()):
+            db.execute("UPDATE folders SET items=? WHERE rowid=?", (bad[i % 5], rowid))
         db.execute("UPDATE bib_entries SET fields='[1]'")
     assert _views(judged, settings) == first
     entry = bib.parse_bib(settings.bib_path.read_text()).entries_dict["trial2020a"]
