@@ -13,10 +13,10 @@ from reviewtools.settings import Settings
 from reviewtools.store.cache import gc_paused
 from reviewtools.store.folders import (
     ReviewFolder,
-    claim_rows,
+    claim_tables,
     list_reviews,
     load_studies,
-    study_rows,
+    study_table,
 )
 from reviewtools.store.rows import CLAIM_COLUMNS
 
@@ -104,10 +104,8 @@ def links_frame(settings: Settings, slugs: list[str] | None = None, *,
 
 def studies_frame(settings: Settings) -> pd.DataFrame:
     """Every appraised study, one row each, with every field of its record."""
-    from reviewtools.model.records import Study
     with gc_paused():
-        rows = study_rows(settings)
-        return pd.DataFrame({f: [r[f] for r in rows] for f in Study.model_fields})
+        return pd.DataFrame(study_table(settings))
 
 
 def repository_frames(settings: Settings, slugs: list[str] | None = None, *,
@@ -117,16 +115,29 @@ def repository_frames(settings: Settings, slugs: list[str] | None = None, *,
     ``studies``, ``studies`` (:func:`studies_frame`), from one read of the claim files."""
     with gc_paused():
         reviews = _reviews(settings, slugs)
-        found = claim_rows(reviews, include_dropped=include_dropped, links=True)
-        claims = [(r.slug, c) for r in reviews for c in found[r.slug]]
-        links = [(slug, c["id"], lk) for slug, c in claims for lk in c["links"]]
-        frames = {
-            "claims": pd.DataFrame({"review": [slug for slug, _ in claims],
-                                    **{k: [c[k] for _, c in claims] for k in CLAIM_COLUMNS}}),
-            "links": pd.DataFrame({"review": [x[0] for x in links],
-                                   "claim": [x[1] for x in links],
-                                   **{f: [x[2][f] for x in links] for f in Link.model_fields}}),
-        }
+        tables = claim_tables(reviews)
+        claims: dict[str, list] = {"review": [], **{k: [] for k in CLAIM_COLUMNS}}
+        links: dict[str, list] = {"review": [], "claim": [], **{f: [] for f in Link.model_fields}}
+        for slug, table in tables.items():
+            part, linked = table["claims"], table["links"]
+            if not include_dropped:
+                part, linked = _without_dropped(part, linked)
+            claims["review"] += [slug] * len(part["id"])
+            links["review"] += [slug] * len(linked["claim"])
+            for name, values in part.items():
+                claims[name] += values
+            for name in links.keys() - {"review"}:
+                links[name] += linked[name]
+        frames = {"claims": pd.DataFrame(claims), "links": pd.DataFrame(links)}
     if studies:
         frames["studies"] = studies_frame(settings)
     return frames
+
+
+def _without_dropped(claims: dict[str, list], links: dict[str, list],
+                     ) -> tuple[dict[str, list], dict[str, list]]:
+    keep = [i for i, status in enumerate(claims["status"]) if status != "dropped"]
+    kept = set(keep)
+    rows = [i for i, position in enumerate(links["position"]) if position in kept]
+    return ({k: [v[i] for i in keep] for k, v in claims.items()},
+            {k: [v[i] for i in rows] for k, v in links.items()})

@@ -19,7 +19,7 @@ from reviewtools.model.profiles import Profile
 from reviewtools.model.protocol import ID_RE, Protocol
 from reviewtools.model.records import Claim, ReviewMeta, Study
 from reviewtools.settings import Settings
-from reviewtools.store.cache import folder_values, gc_paused, load_many
+from reviewtools.store.cache import folder_tables, folder_values, gc_paused, load_many
 from reviewtools.store.files import (
     RESERVED_SLUGS,
     check_claim_id,
@@ -30,7 +30,6 @@ from reviewtools.store.files import (
     read_text,
     save_record,
 )
-from reviewtools.store.rows import claim_order
 
 
 def review_dir(settings: Settings, slug: str) -> Path:
@@ -157,25 +156,35 @@ class ReviewFolder:
         return save_record(self.claim_path(claim.id), claim, create=create)
 
 
+def claim_tables(reviews: Sequence[ReviewFolder]) -> dict[str, dict[str, dict[str, list]]]:
+    """Each review's claims folder as columns, by slug: ``claims`` (the claim table's
+    columns, article order) and ``links`` (``claim`` and the link's fields); from the
+    derived index (:func:`reviewtools.store.cache.folder_tables`)."""
+    if not reviews:
+        return {}
+    found = folder_tables([r.claims_dir for r in reviews], Claim, reviews[0].settings)
+    return {r.slug: found[str(r.claims_dir)] for r in reviews}
+
+
 def claim_rows(reviews: Sequence[ReviewFolder], *, include_dropped: bool = True,
                links: bool = False) -> dict[str, list[dict]]:
     """:meth:`ReviewFolder.claim_rows` of many reviews at once, by slug (a few queries for
     the lot); raises the first :class:`~reviewtools.errors.SchemaError` met."""
-    columns = ("row", "sub") if links else ("row",)
-    found = folder_values([r.claims_dir for r in reviews], Claim, reviews[0].settings
-                          if reviews else None, columns)
     out: dict[str, list[dict]] = {}
     with gc_paused():
-        for review in reviews:
-            rows = []
-            for _name, values in found[str(review.claims_dir)]:
-                row = values[0]  # decoded for this call: ours to extend
-                if links:
-                    row["links"] = values[1]
-                if include_dropped or row["status"] != "dropped":
-                    rows.append(row)
-            rows.sort(key=claim_order)
-            out[review.slug] = rows
+        for slug, table in claim_tables(reviews).items():
+            claims = table["claims"]
+            rows = [dict(zip(claims, values, strict=True))
+                    for values in zip(*claims.values(), strict=True)]
+            if links:
+                for r in rows:
+                    r["links"] = []
+                part = table["links"]
+                fields = [f for f in part if f not in ("claim", "position")]
+                for position, *values in zip(part["position"], *(part[f] for f in fields),
+                                             strict=True):
+                    rows[position]["links"].append(dict(zip(fields, values, strict=True)))
+            out[slug] = [r for r in rows if include_dropped or r["status"] != "dropped"]
     return out
 
 
@@ -223,5 +232,12 @@ def load_studies(settings: Settings) -> dict[str, Study]:
 def study_rows(settings: Settings) -> list[dict]:
     """Every appraised study as ``Study.model_dump()`` would give it, in file-name order,
     read from the derived index without validating records."""
-    found = folder_values([settings.studies_dir], Study, settings, ("record",))
-    return [values[0] for _name, values in found[str(settings.studies_dir)]]
+    records = study_table(settings)
+    return [dict(zip(records, values, strict=True))
+            for values in zip(*records.values(), strict=True)]
+
+
+def study_table(settings: Settings) -> dict[str, list]:
+    """Every appraised study's fields as columns (lists), in file-name order."""
+    return folder_tables([settings.studies_dir], Study, settings)[str(settings.studies_dir)][
+        "records"]

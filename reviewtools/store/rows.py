@@ -89,3 +89,61 @@ _CHECKS = {"record": record_ok, "row": row_ok, "sub": sub_ok}
 def values_ok(model: type, columns: tuple[str, ...], values: list) -> bool:
     """Whether stored ``values`` of ``columns`` have the shape their builders give."""
     return all(_CHECKS[c](model, v) for c, v in zip(columns, values, strict=True))
+
+
+# ---- whole-folder tables: one folder's files column by column -----------------------------
+# The index keeps, per folder, its files' rows transposed into columns (lists), so a warm
+# repository-wide table is one decode per folder and list concatenation, no row objects.
+
+#: The links part of a claims folder table: the claim's id, the link's fields, and the
+#: claim's position in the claims part (ids need not be unique in a damaged folder).
+LINK_PART = ["claim", *Link.model_fields, "position"]
+
+
+def _columns(rows: list[dict], keys: list[str]) -> dict[str, list]:
+    return {k: [r[k] for r in rows] for k in keys}
+
+
+def claim_table(values: list[list]) -> dict[str, dict[str, list]]:
+    """``claims`` (:data:`CLAIM_COLUMNS`, article order) and ``links`` (``claim`` and the
+    link's fields, in the same order) of one claims folder, from its files' row and sub."""
+    pairs = sorted(((v[0], v[1]) for v in values), key=lambda p: claim_order(p[0]))
+    links = [{"claim": row["id"], **lk, "position": i}
+             for i, (row, sub) in enumerate(pairs) for lk in sub]
+    return {"claims": _columns([row for row, _ in pairs], CLAIM_COLUMNS),
+            "links": _columns(links, LINK_PART)}
+
+
+def record_table(values: list[list], model: type) -> dict[str, dict[str, list]]:
+    """``records``: every field of one folder's records, in file-name order."""
+    return {"records": _columns([v[0] for v in values], list(model.model_fields))}
+
+
+def table_parts(model: type) -> tuple[tuple[str, ...], dict[str, list[str]]]:
+    """The stored columns a folder table of ``model`` is built from, and its parts' keys."""
+    if model is Claim:
+        return ("row", "sub"), {"claims": CLAIM_COLUMNS, "links": LINK_PART}
+    return ("record",), {"records": list(model.model_fields)}
+
+
+def build_table(model: type, values: list[list]) -> dict[str, dict[str, list]]:
+    """The folder table of ``model`` from its files' values (:func:`table_parts` order)."""
+    return claim_table(values) if model is Claim else record_table(values, model)
+
+
+def table_ok(model: type, table: object, files: int) -> bool:
+    """Whether a stored folder table has its parts' exact keys, lists of one length per
+    part, and one claims row (or record) per file."""
+    _, parts = table_parts(model)
+    if type(table) is not dict or table.keys() != parts.keys():
+        return False
+    for part, keys in parts.items():
+        cols = table[part]
+        if type(cols) is not dict or list(cols) != keys:
+            return False
+        lengths = {len(c) if type(c) is list else -1 for c in cols.values()}
+        if len(lengths) != 1 or -1 in lengths:
+            return False
+        if part != "links" and lengths != {files}:
+            return False
+    return True
