@@ -49,3 +49,28 @@ def test_a_stored_result_of_the_wrong_shape_is_not_used(review, settings, rows):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"key": key, "problems": rows}))
     assert [str(p) for p in checks.check(settings)] == first
+
+
+def test_a_review_scoped_check_reads_only_the_shared_records_it_cites(review, settings):
+    from reviewtools.appraisal.studies import appraise
+    appraise("trial2020a", by="ann", design="RCT", population="adults", intervention="fm",
+             intervention_category="foot massage", risk_of_bias="high", rob_reasons="unblinded",
+             n=60, settings=settings)
+    review.link("sleep-01", "trial2020a", stance="supports", outcome="sleep", quote="Q.",
+                by="ann")
+    stray = settings.studies_dir / "cohort2019c.yaml"  # not cited: a broken appraisal
+    stray.write_text("key: cohort2019c\ndesign: nonsense\n")
+    with settings.bib_path.open("a") as f:  # not cited: a placeholder entry
+        f.write("\n@article{example2020x,\n  title = {Example},\n  doi = {10.5555/12345678},\n}\n")
+    _age(settings.root, 100)
+    everything = [str(p) for p in checks.check(settings, ["foot-massage"])]
+    scoped = [str(p) for p in checks.check(settings, ["foot-massage"], cited_only=True)]
+    assert any("cohort2019c" in p for p in everything)
+    assert any("example2020x" in p for p in everything)
+    assert not any("cohort2019c" in p or "example2020x" in p for p in scoped)
+    assert set(scoped) <= set(everything)
+    # a problem in a record the review cites is reported, and seen at once after an edit
+    path = settings.studies_dir / "trial2020a.yaml"
+    path.write_text(path.read_text().replace("key: trial2020a", "key: trial2021b"))
+    scoped = [str(p) for p in checks.check(settings, ["foot-massage"], cited_only=True)]
+    assert any("trial2020a.yaml" in p and "does not match" in p for p in scoped)
