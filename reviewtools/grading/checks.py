@@ -144,11 +144,11 @@ def fingerprint(settings: Settings, slugs: list[str],
     if cited is None:
         rows += _folder_stamps(settings.studies_dir)
     else:
-        rows += [("cited", *cited)]
+        rows += [("cited", tuple(cited))]
         rows += [_stamp_or_none(settings.studies_dir / f"{k}.yaml") for k in cited]
     rows += _folder_stamps(settings.evidence_dir / "rob")
     rows += _folder_stamps(abstracts_dir(settings))
-    rows += [("without review.yaml", *unlisted_folders(settings))]
+    rows += [("without review.yaml", tuple(unlisted_folders(settings)))]
     for slug in slugs:
         folder = settings.evidence_dir / slug
         rows += [(slug,), *_folder_stamps(folder), *_folder_stamps(folder / "claims"),

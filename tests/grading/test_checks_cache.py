@@ -74,3 +74,22 @@ def test_a_review_scoped_check_reads_only_the_shared_records_it_cites(review, se
     path.write_text(path.read_text().replace("key: trial2020a", "key: trial2021b"))
     scoped = [str(p) for p in checks.check(settings, ["foot-massage"], cited_only=True)]
     assert any("trial2020a.yaml" in p and "does not match" in p for p in scoped)
+
+
+def test_four_cited_keys_or_four_folders_without_review_yaml_are_not_stamps(review, settings):
+    """The fingerprint's rows of names must never pass for a file's stamp (5 fields)."""
+    with settings.bib_path.open("a") as f:  # a fourth synthetic entry, never appraised
+        f.write("\n@article{trial2022d,\n  title = {Synthetic trial D},\n  year = {2022},\n"
+                "  doi = {10.0000/synthetic.d},\n  verified = {test fixture; 2026-11-24},\n}\n")
+    for key in ("trial2020a", "trial2021b", "cohort2019c", "trial2022d"):
+        review.link("sleep-01", key, stance="supports", outcome="sleep", quote="Q.", by="ann")
+    for name in ("stray-a", "stray-b", "stray-c", "stray-d"):
+        (settings.evidence_dir / name).mkdir()
+        (settings.evidence_dir / name / "notes.txt").write_text("left over\n")
+    _age(settings.root, 100)
+    assert checks.cited_keys(settings, ["foot-massage"]) == sorted(
+        ["trial2020a", "trial2021b", "cohort2019c", "trial2022d"])
+    scoped = [str(p) for p in checks.check(settings, ["foot-massage"], cited_only=True)]
+    assert any("'trial2022d' is cited but has no appraisal" in p for p in scoped)
+    everything = [str(p) for p in checks.check(settings)]
+    assert sum("has files but no review.yaml" in p for p in everything) == 4
