@@ -5,7 +5,9 @@ Parsing YAML is the slow part of ``check`` and ``status`` on a large repository
 reading a stored summary row 0.004 ms). The derived index (:mod:`reviewtools.store.index`,
 one SQLite file under the cache folder, ``REVIEWTOOLS_CACHE_DIR``) holds per file its
 :func:`stamp` (size, modification time, inode and status-change time), the validated
-record as JSON and its summary rows (:mod:`reviewtools.store.rows`).
+record as JSON and its summary rows (:mod:`reviewtools.store.rows`), and per folder its
+files' rows as columns (:func:`folder_tables`: a warm ``status`` or repository DataFrame
+is one query, one ``stat`` per file and one JSON decode per folder).
 A file is re-parsed when any part of its stamp differs: an edit that keeps the size and
 resets the modification time (``sed -i`` then ``touch -r``) still changes the inode or
 the change time, which no user can set. Files changed in the last :data:`RACY_SECONDS`
@@ -16,6 +18,7 @@ so a cached record is always the one on disk. Deleting the cache folder is alway
 >>> claim = shard.load(folder / "sleep-01.yaml")      # doctest: +SKIP
 >>> shard.flush()                                     # doctest: +SKIP
 >>> rows = folder_values([folder], Claim, settings, ("row",))  # doctest: +SKIP
+>>> table = folder_tables([folder], Claim, settings)           # doctest: +SKIP
 """
 
 from __future__ import annotations
