@@ -221,7 +221,7 @@ def _check(settings: Settings, slugs: list[str], cited: list[str] | None = None,
         if journal.pending(review.path):
             problems.append(Problem(_rel(review.path, settings), "", "an extraction was "
                                     "interrupted; run `reviewtools extract` again to finish it"))
-        shard = ParsedFolder(review.claims_dir, Claim, settings)
+        shard = ParsedFolder(review.claims_dir, Claim, settings, tables=True)
         folder = _rel(review.claims_dir, settings)
         for path in sorted(review.claims_dir.glob("*.yaml")):
             # the folder's relative name plus the file name, unless the file is a symlink
@@ -278,7 +278,7 @@ def _bib_entries(settings: Settings) -> dict[str, dict[str, str]]:
 def _load_studies(settings: Settings, keys: list[str] | None = None,
                   ) -> tuple[dict[str, Study], list[Problem]]:
     out, problems = {}, []
-    shard = ParsedFolder(settings.studies_dir, Study, settings)
+    shard = ParsedFolder(settings.studies_dir, Study, settings, tables=keys is None)
     paths = sorted(settings.studies_dir.glob("*.yaml")) if keys is None else [
         p for p in (settings.studies_dir / f"{k}.yaml" for k in keys) if p.exists()]
     for path in paths:

@@ -139,15 +139,22 @@ class ParsedFolder(Generic[R]):
         The record model the files hold.
     settings : Settings or None
         Where the cache lives; ``None`` keeps the cache in memory only.
+    tables : bool
+        On :meth:`flush`, also store the folder table (:func:`folder_tables`) of each
+        folder whose every file was loaded, unless the stored one is current (so a
+        ``status`` after ``check`` reads no file's row).
     """
 
-    def __init__(self, folder: Path, model: type[R], settings: Settings | None) -> None:
+    def __init__(self, folder: Path, model: type[R], settings: Settings | None, *,
+                 tables: bool = False) -> None:
         self.model = model
         self.kind = kind_of(model)
         self.folder = os.path.abspath(folder)
         self.index = Index.of(settings) if settings is not None else None
         self.stored: dict[str, dict[str, tuple[Stamp, tuple[str, ...]]]] = {}
         self.pending: list[tuple] = []
+        self.tables = tables
+        self.seen: dict[str, dict[str, tuple[Stamp, Record]]] = {}
 
     def _stored(self, parent: str) -> dict[str, tuple[Stamp, tuple[str, ...]]]:
         if parent not in self.stored:
@@ -172,6 +179,8 @@ class ParsedFolder(Generic[R]):
                 self.pending.append(_parsed(parent, name, now, record))
         if settled:
             _MEMORY[key] = record
+        if self.tables:
+            self.seen.setdefault(parent, {})[name] = (now, record)
         return record
 
     def flush(self) -> None:
@@ -179,6 +188,34 @@ class ParsedFolder(Generic[R]):
         if self.pending and self.index is not None:
             self.index.put(self.kind, self.pending)
         self.pending = []
+        if self.tables and self.index is not None:
+            self._store_tables()
+        self.seen = {}
+
+    def _store_tables(self) -> None:
+        assert self.index is not None
+        items = []
+        columns, _ = table_parts(self.model)
+        for parent, seen in self.seen.items():
+            listing = scan(parent)
+            if len(listing) != len(seen) or not all(
+                    name in seen and seen[name][0] == now and now != GONE
+                    and is_settled(now[1]) for name, now in listing):
+                continue  # not every file was loaded, or one changed since
+            text = _listing_text(listing)
+            stored = self.index.folder_sets(self.kind, "table", [parent]).get(parent)
+            if stored is not None and stored[0] == text:
+                continue
+            values = [_record_values(seen[name][1], columns) for name, _ in listing]
+            items.append((parent, text, dumps(build_table(self.model, values))))
+        self.index.put_folder_sets(self.kind, "table", items)
+
+
+def _record_values(record: Record, columns: tuple[str, ...]) -> list:
+    """A record's stored ``columns`` as their JSON decodes would give them."""
+    row, sub = rows_of(record)
+    given = {"row": row, "sub": sub}
+    return [record.model_dump(mode="json") if c == "record" else given[c] for c in columns]
 
 
 def _from_json(model: type[R], text: str) -> R | None:

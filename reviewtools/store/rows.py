@@ -36,7 +36,7 @@ def claim_order(row: dict) -> tuple:
 
 def _claim(record: Record) -> tuple[object, object]:
     assert isinstance(record, Claim)
-    return claim_row(record), [lk.model_dump() for lk in record.links]
+    return claim_row(record), [lk.model_dump(mode="json") for lk in record.links]
 
 
 def _meta(record: Record) -> tuple[object, object]:

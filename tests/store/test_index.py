@@ -252,3 +252,22 @@ def test_keyed_bib_reads_are_never_stale(review, settings):
     _new_process()
     assert bib.entries_of(settings.bib_path, ["trial2021b"])["trial2021b"]["pmid"] == "7"
     assert bib.entries(settings.bib_path)["trial2021b"]["pmid"] == "7"
+
+
+def test_check_leaves_folder_tables_that_status_and_frames_read(judged, settings, monkeypatch):
+    from reviewtools.grading.checks import check
+    from reviewtools.store import cache
+    expected = _views(judged, settings)
+    _new_process()
+    for suffix in ("", "-wal", "-shm"):
+        (settings.resolved_cache_dir / f"{NAME}{suffix}").unlink(missing_ok=True)
+    check(settings)  # parses every claim and study, and stores their folder tables
+    _new_process()
+
+    def no_rows(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("read file by file, not from the folder table")
+    monkeypatch.setattr(cache, "folder_values", no_rows)
+    assert status_rows([judged]) == expected[0]
+    assert judged.claim_rows() == expected[1]
+    assert [f.to_dict("records") for f in (claims_frame(settings), links_frame(settings),
+                                           studies_frame(settings))] == list(expected[2:])
