@@ -27,7 +27,7 @@ def status_rows(reviews: Sequence[ReviewFolder]) -> list[dict[str, object]]:
 def _status_rows(reviews: list[ReviewFolder]) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     orders = section_order(reviews)
-    tables = claim_tables(reviews)
+    tables = claim_tables(reviews, links=False)
     for review in reviews:
         by_section: dict[str, dict[str, int]] = {}
         c = tables[review.slug]["claims"]

@@ -194,8 +194,9 @@ class ParsedFolder(Generic[R]):
 
     def _store_tables(self) -> None:
         assert self.index is not None
-        items = []
-        columns, _ = table_parts(self.model)
+        items: list[tuple[str, str, str, str]] = []
+        columns, keys = table_parts(self.model)
+        parts = list(keys)
         for parent, seen in self.seen.items():
             listing = scan(parent)
             if len(listing) != len(seen) or not all(
@@ -203,12 +204,12 @@ class ParsedFolder(Generic[R]):
                     and is_settled(now[1]) for name, now in listing):
                 continue  # not every file was loaded, or one changed since
             text = _listing_text(listing)
-            stored = self.index.folder_sets(self.kind, "table", [parent]).get(parent)
+            stored = self.index.folder_sets(self.kind, f"table:{parts[-1]}", [parent]).get(parent)
             if stored is not None and stored[0] == text:
                 continue
             values = [_record_values(seen[name][1], columns) for name, _ in listing]
-            items.append((parent, text, dumps(build_table(self.model, values))))
-        self.index.put_folder_sets(self.kind, "table", items)
+            items += _table_items(parent, text, build_table(self.model, values))
+        self.index.put_folder_sets(self.kind, items)
 
 
 def _record_values(record: Record, columns: tuple[str, ...]) -> list:
@@ -357,7 +358,7 @@ def _read_files(model: type[R], settings: Settings | None, index: Index | None,
         if index is not None:
             index.put(kind, pending)
             index.forget(kind, gone)
-            index.put_folder_sets(kind, ",".join(columns), sets)
+            index.put_folder_sets(kind, [(",".join(columns), *item) for item in sets])
 
 
 def _folder_values(model: type[R], folder: str, listing: list[tuple[str, Stamp]],
@@ -406,19 +407,24 @@ def _parse(model: type[R], folder: str, name: str, now: Stamp, columns: tuple[st
 
 
 def folder_tables(folders: Iterable[Path | str], model: type[R], settings: Settings | None,
-                  ) -> dict[str, dict[str, dict[str, list]]]:
+                  parts: Iterable[str] | None = None) -> dict[str, dict[str, dict[str, list]]]:
     """Each folder's files of ``model`` as column lists (:func:`reviewtools.store.rows.
-    build_table`: for claims, ``claims`` and ``links``; else ``records``), by folder as given.
+    build_table`: for claims, ``claims`` and ``links``; else ``records``), by folder as
+    given; only the named ``parts`` (all when ``None``).
 
-    Warm (no file changed since the table was stored): one query per 500 folders, one
-    ``stat`` per file and one JSON decode per folder. Otherwise the folder's files are read
-    as :func:`folder_values` reads them and its table is built and stored again.
+    Warm (no file changed since the table was stored): one query per part and 500
+    folders, one ``stat`` per file and one JSON decode per folder and part. Otherwise the
+    folder's files are read as :func:`folder_values` reads them and its table is built and
+    stored again.
     """
     given = [str(f) for f in folders]
     absolute = {f: os.path.abspath(f) for f in given}
     kind = kind_of(model)
+    columns, keys = table_parts(model)
+    wanted = list(parts) if parts is not None else list(keys)
     index = Index.of(settings) if settings is not None else None
-    sets = index.folder_sets(kind, "table", absolute.values()) if index else {}
+    sets = {p: index.folder_sets(kind, f"table:{p}", absolute.values()) if index else {}
+            for p in wanted}
     out: dict[str, dict[str, dict[str, list]]] = {}
     missed: list[str] = []
     listings: dict[str, str] = {}
@@ -427,29 +433,34 @@ def folder_tables(folders: Iterable[Path | str], model: type[R], settings: Setti
             where = absolute[folder]
             listing = scan(where)
             listings[folder] = text = _listing_text(listing)
-            hit = sets.get(where)
-            table = _table(model, hit[1], len(listing)) if hit and hit[0] == text else None
+            hits = [sets[p].get(where) for p in wanted]
+            table = _table(model, wanted, [h[1] for h in hits], len(listing)) if all(
+                h is not None and h[0] == text for h in hits) else None
             if table is None:
                 missed.append(folder)
             else:
                 out[folder] = table
         if missed:
-            columns, _ = table_parts(model)
             found = folder_values(missed, model, settings, columns)
-            store = []
+            store: list[tuple[str, str, str, str]] = []
             for folder in missed:
-                out[folder] = build_table(model, [v for _, v in found[folder]])
+                table = build_table(model, [v for _, v in found[folder]])
+                out[folder] = {p: table[p] for p in wanted}
                 if all(now != GONE and is_settled(now[1])
                        for _, now in json.loads(listings[folder])):
-                    store.append((absolute[folder], listings[folder], dumps(out[folder])))
+                    store += _table_items(absolute[folder], listings[folder], table)
             if index is not None:
-                index.put_folder_sets(kind, "table", store)
+                index.put_folder_sets(kind, store)
     return out
 
 
-def _table(model: type[R], text: str, files: int) -> dict | None:
+def _table_items(folder: str, listing: str, table: dict) -> list[tuple[str, str, str, str]]:
+    return [(f"table:{part}", folder, listing, dumps(cols)) for part, cols in table.items()]
+
+
+def _table(model: type[R], parts: list[str], texts: list[str], files: int) -> dict | None:
     try:
-        table = json.loads(text)
+        table = {p: json.loads(t) for p, t in zip(parts, texts, strict=True)}
     except ValueError:
         return None
     return table if table_ok(model, table, files) else None

@@ -10,6 +10,7 @@ Every stage reads a review through a :class:`ReviewFolder`; the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -49,11 +50,13 @@ def inside(folder: Path, relative: str, *, field: str) -> Path:
 
 def list_reviews(settings: Settings) -> list[str]:
     """The slugs of every review under ``settings.evidence_dir``, sorted."""
-    root = settings.evidence_dir
-    if not root.is_dir():
+    try:
+        entries = os.scandir(settings.evidence_dir)
+    except OSError:
         return []
-    return sorted(p.name for p in root.iterdir()
-                  if p.name not in RESERVED_SLUGS and (p / "review.yaml").is_file())
+    with entries:
+        return sorted(e.name for e in entries if e.name not in RESERVED_SLUGS
+                      and os.path.isfile(os.path.join(e.path, "review.yaml")))
 
 
 def existing_review(slug: str, settings: Settings) -> ReviewFolder:
@@ -156,13 +159,15 @@ class ReviewFolder:
         return save_record(self.claim_path(claim.id), claim, create=create)
 
 
-def claim_tables(reviews: Sequence[ReviewFolder]) -> dict[str, dict[str, dict[str, list]]]:
+def claim_tables(reviews: Sequence[ReviewFolder], *, links: bool = True,
+                 ) -> dict[str, dict[str, dict[str, list]]]:
     """Each review's claims folder as columns, by slug: ``claims`` (the claim table's
-    columns, article order) and ``links`` (``claim`` and the link's fields); from the
-    derived index (:func:`reviewtools.store.cache.folder_tables`)."""
+    columns, article order) and, with ``links``, ``links`` (``claim`` and the link's
+    fields); from the derived index (:func:`reviewtools.store.cache.folder_tables`)."""
     if not reviews:
         return {}
-    found = folder_tables([r.claims_dir for r in reviews], Claim, reviews[0].settings)
+    found = folder_tables([r.claims_dir for r in reviews], Claim, reviews[0].settings,
+                          None if links else ["claims"])
     return {r.slug: found[str(r.claims_dir)] for r in reviews}
 
 
@@ -172,7 +177,7 @@ def claim_rows(reviews: Sequence[ReviewFolder], *, include_dropped: bool = True,
     the lot); raises the first :class:`~reviewtools.errors.SchemaError` met."""
     out: dict[str, list[dict]] = {}
     with gc_paused():
-        for slug, table in claim_tables(reviews).items():
+        for slug, table in claim_tables(reviews, links=links).items():
             claims = table["claims"]
             rows = [dict(zip(claims, values, strict=True))
                     for values in zip(*claims.values(), strict=True)]

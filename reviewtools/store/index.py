@@ -267,16 +267,16 @@ class Index:
             return out
         return self._run(work, {})
 
-    def put_folder_sets(self, kind: str, columns: str,
-                        items: list[tuple[str, str, str]]) -> None:
-        """Store ``(folder, listing, items)`` whole-folder entries in one transaction."""
+    def put_folder_sets(self, kind: str, items: list[tuple[str, str, str, str]]) -> None:
+        """Store ``(columns, folder, listing, items)`` whole-folder entries in one
+        transaction."""
         if not items:
             return
 
         def work(db: sqlite3.Connection) -> None:
             with _transaction(db):
                 db.executemany("INSERT OR REPLACE INTO folders VALUES (?,?,?,?,?)",
-                               [(kind, f, columns, a, b) for f, a, b in items])
+                               [(kind, f, c, a, b) for c, f, a, b in items])
         self._run(work, None)
 
     # ---- bib files --------------------------------------------------------------------------

@@ -132,13 +132,13 @@ def build_table(model: type, values: list[list]) -> dict[str, dict[str, list]]:
 
 
 def table_ok(model: type, table: object, files: int) -> bool:
-    """Whether a stored folder table has its parts' exact keys, lists of one length per
-    part, and one claims row (or record) per file."""
+    """Whether a stored folder table (some of its parts) has each part's exact keys,
+    lists of one length per part, and one claims row (or record) per file."""
     _, parts = table_parts(model)
-    if type(table) is not dict or table.keys() != parts.keys():
+    if type(table) is not dict or not table or not table.keys() <= parts.keys():
         return False
-    for part, keys in parts.items():
-        cols = table[part]
+    for part, cols in table.items():
+        keys = parts[part]
         if type(cols) is not dict or list(cols) != keys:
             return False
         lengths = {len(c) if type(c) is list else -1 for c in cols.values()}
