@@ -32,6 +32,7 @@ from reviewtools.model.assessments import Assessment
 from reviewtools.model.profiles import Profile, ProfileEntry
 from reviewtools.model.protocol import Protocol, draft_protocol
 from reviewtools.model.records import (
+    NOT_CLAIM_STATUSES,
     SCHEMA_VERSION,
     Claim,
     HistoryEntry,
@@ -59,6 +60,7 @@ from reviewtools.store.folders import (
     review_dir,
     study_path,
 )
+from reviewtools.store.rows import CLAIM_COLUMNS, claim_row
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,8 +70,6 @@ if TYPE_CHECKING:
 __all__ = ["CLAIM_COLUMNS", "ExtractReport", "Review", "claim_row", "extract_review",
            "list_reviews", "new_review", "open_review", "review_dir", "write_protocol"]
 
-CLAIM_COLUMNS = ["id", "section", "text", "start", "end", "flags", "parent", "status", "verdict",
-                 "certainty", "overstated", "keys", "kind"]
 
 
 def open_review(slug: str, *, root: str | Path | None = None,
@@ -175,11 +175,12 @@ class Review(ReviewFolder):
         kind; ``include_dropped=True`` adds dropped records, sentences not treated as claims
         and split containers (a container's verdict derived from its parts)."""
         import pandas as pd
-        records = self.load_claims(include_dropped=include_dropped)
-        rows = [claim_row(c) for c in records]
-        for row, c in zip(rows, records, strict=True):
-            if c.is_container:  # its verdict, for display, from its parts
-                derived = edits.derived_verdict([p for p in records if p.parent == c.id])
+        rows = self.claim_rows(include_dropped=include_dropped)
+        for row in rows:
+            if row["status"] == "split":  # a container: its verdict, for display, from its parts
+                derived = edits.derived_verdict_of([r["verdict"] for r in rows
+                                                    if r["parent"] == row["id"]
+                                                    and r["status"] not in NOT_CLAIM_STATUSES])
                 row["verdict"] = f"{derived} (from its parts)" if derived else None
         return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
@@ -520,18 +521,6 @@ class Review(ReviewFolder):
         studies = {e.study: load_study(e.study, self.settings) for p in profiles.values()
                    for e in p.entries}
         return sof_table(profiles, studies, self.protocol)
-
-
-def claim_row(c: Claim) -> dict:
-    return {
-        "id": c.id, "section": c.section, "text": c.text, "start": c.anchor.start,
-        "end": c.anchor.end, "flags": list(c.flags), "parent": c.parent, "status": c.status,
-        "verdict": c.verdict.value if c.verdict else None,
-        "certainty": c.grade.certainty if c.grade else None,
-        "overstated": bool(c.verdict and c.verdict.overstated),
-        "keys": sorted({link.key for link in c.links}),
-        "kind": c.kind or "",
-    }
 
 
 # ---- extraction into the store --------------------------------------------------------------

@@ -136,7 +136,13 @@ def container(parent: Claim, parts: Sequence[Claim], *, by: str) -> Claim:
 def derived_verdict(parts: Sequence[Claim]) -> str | None:
     """A container's verdict for display, from its parts: their common verdict, 'partly
     supported' when some but not all parts are supported, None until every part has one."""
-    values = [p.verdict.value if p.verdict else None for p in parts if p.is_claim]
+    return derived_verdict_of([p.verdict.value if p.verdict else None for p in parts
+                               if p.is_claim])
+
+
+def derived_verdict_of(values: Sequence[str | None]) -> str | None:
+    """:func:`derived_verdict` from the parts' verdict values (None: no verdict yet)."""
+    values = list(values)
     if not values or None in values:
         return None
     if len(set(values)) == 1:

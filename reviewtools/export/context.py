@@ -147,8 +147,9 @@ class ExportContext:
 
     @cached_property
     def bib(self) -> dict[str, dict[str, str]]:
+        """The references.bib entries the claims cite (read by key from the derived index)."""
         from reviewtools.literature import bib
-        return bib.entries(self.review.settings.bib_path)
+        return bib.entries_of(self.review.settings.bib_path, self.cited_keys())
 
     @cached_property
     def studies(self) -> dict[str, Study]:

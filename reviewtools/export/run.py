@@ -91,7 +91,8 @@ def export_review(review: ReviewFolder, formats: str | Sequence[str] | None = No
 def check_problems(review: ReviewFolder) -> list[str]:
     """The errors ``reviewtools check SLUG`` reports for ``review`` (warnings do not stop an
     export), one string per problem."""
-    return [str(p) for p in check(review.settings, [review.slug]) if p.severity == "error"]
+    return [str(p) for p in check(review.settings, [review.slug], cited_only=True)
+            if p.severity == "error"]
 
 
 def completeness_problems(review: ReviewFolder) -> list[str]:

@@ -7,6 +7,7 @@ returns the stored list of problems straight away (see :func:`fingerprint`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from reviewtools.store.cache import (
     write_json,
 )
 from reviewtools.store.files import RESERVED_SLUGS, read_text
-from reviewtools.store.folders import ReviewFolder, inside, list_reviews
+from reviewtools.store.folders import ReviewFolder, claim_tables, inside, list_reviews
 
 RESULT_FORMAT = 2
 # Rules live in these modules: a change to any of them invalidates stored results.
@@ -59,20 +60,26 @@ class Problem:
         return f"{where}: {'warning: ' if self.severity == 'warning' else ''}{self.message}"
 
 
-def check(settings: Settings, slugs: list[str] | None = None) -> list[Problem]:
+def check(settings: Settings, slugs: list[str] | None = None, *,
+          cited_only: bool = False) -> list[Problem]:
     """Check the named reviews (all reviews when ``slugs`` is empty).
 
-    Raises :class:`NotFoundError` if ``settings.root`` has no ``evidence/`` folder.
+    With ``cited_only`` (and ``slugs``), the shared records are checked only where the named
+    reviews use them: the bib entries and study appraisals their claims and profiles cite
+    (what an export of those reviews needs; its cost follows those reviews, not the
+    repository). Raises :class:`NotFoundError` if ``settings.root`` has no ``evidence/``
+    folder.
     """
     check_root(settings)
     chosen = list(slugs or list_reviews(settings))
-    key, settled = fingerprint(settings, chosen)
-    store = cache_file(settings, "check", f"{settings.root.resolve()}|{chosen if slugs else ''}")
+    cited = cited_keys(settings, chosen) if cited_only and slugs else None
+    key, settled = fingerprint(settings, chosen, cited)
+    store = result_path(settings, slugs, cited is not None)
     saved = read_json(store)
     if isinstance(saved, dict) and saved.get("key") == key and _rows_ok(saved.get("problems")):
         return [Problem(*row) for row in saved["problems"]]
     with gc_paused():
-        problems = _check(settings, chosen)
+        problems = _check(settings, chosen, cited)
         if not slugs:
             problems += [Problem(_rel(settings.evidence_dir / name, settings), "",
                                  "has files but no review.yaml: its claims cannot be checked")
@@ -83,23 +90,65 @@ def check(settings: Settings, slugs: list[str] | None = None) -> list[Problem]:
     return problems
 
 
+def result_path(settings: Settings, slugs: list[str] | None, cited_only: bool = False) -> Path:
+    """Where the stored result of ``check(settings, slugs)`` lives in the cache."""
+    chosen = list(slugs) if slugs else ""
+    scope = "|cited" if cited_only else ""
+    return cache_file(settings, "check", f"{settings.root.resolve()}|{chosen}{scope}")
+
+
+def cited_keys(settings: Settings, slugs: list[str]) -> list[str]:
+    """The bib keys the named reviews' claims link to and their profiles name, sorted (read
+    from the derived index; a file that cannot be read adds nothing, and is reported)."""
+    keys: set[str] = set()
+    for slug in slugs:
+        review = ReviewFolder(slug, settings)
+        try:
+            keys.update(claim_tables([review])[slug]["links"]["key"])
+        except ReviewToolsError:
+            keys.update(_readable_keys(review))
+        try:
+            keys.update(e.study for p in review.load_profiles().values() for e in p.entries)
+        except ReviewToolsError:
+            pass  # reported by check_profiles
+    return sorted(k for k in keys if isinstance(k, str))
+
+
+def _readable_keys(review: ReviewFolder) -> set[str]:
+    shard = ParsedFolder(review.claims_dir, Claim, review.settings)
+    keys: set[str] = set()
+    for path in sorted(review.claims_dir.glob("*.yaml")):
+        with contextlib.suppress(ReviewToolsError):
+            keys.update(lk.key for lk in shard.load(path).links)
+    shard.flush()
+    return keys
+
+
 def _rows_ok(rows: object) -> bool:
+    """True for rows as :func:`check` stores them: file, claim, message, severity."""
     return isinstance(rows, list) and all(
-        isinstance(r, list) and len(r) == 3 and all(isinstance(x, str) for x in r) for r in rows)
+        isinstance(r, list) and len(r) == 4 and all(isinstance(x, str) for x in r)
+        and r[3] in ("error", "warning") for r in rows)
 
 
-def fingerprint(settings: Settings, slugs: list[str]) -> tuple[str, bool]:
+def fingerprint(settings: Settings, slugs: list[str],
+                cited: list[str] | None = None) -> tuple[str, bool]:
     """A digest of every input of a check (names, sizes, times) and whether all are settled.
 
-    Inputs: references.bib, every study file, and for each review every file in
-    its folder and its ``claims/`` folder, plus the modules holding the rules.
+    Inputs: references.bib, every study file (or, given ``cited``, those keys' files), and
+    for each review every file in its folder and its ``claims/`` folder, plus the modules
+    holding the rules.
     """
     rows: list[tuple] = [(RESULT_FORMAT, __version__, str(settings.root.resolve()))]
     rows += [_stamp_or_none(p) for p in (*_RULE_FILES, settings.bib_path)]
-    rows += _folder_stamps(settings.studies_dir)
+    if cited is None:
+        rows += _folder_stamps(settings.studies_dir)
+    else:
+        rows += [("cited", tuple(cited))]
+        rows += [_stamp_or_none(settings.studies_dir / f"{k}.yaml") for k in cited]
     rows += _folder_stamps(settings.evidence_dir / "rob")
     rows += _folder_stamps(abstracts_dir(settings))
-    rows += [("without review.yaml", *unlisted_folders(settings))]
+    rows += [("without review.yaml", tuple(unlisted_folders(settings)))]
     for slug in slugs:
         folder = settings.evidence_dir / slug
         rows += [(slug,), *_folder_stamps(folder), *_folder_stamps(folder / "claims"),
@@ -149,14 +198,15 @@ def check_root(settings: Settings) -> None:
                             hint="run `reviewtools extract` first, or check --root")
 
 
-def _check(settings: Settings, slugs: list[str]) -> list[Problem]:
+def _check(settings: Settings, slugs: list[str], cited: list[str] | None = None,
+           ) -> list[Problem]:
     problems: list[Problem] = []
     bib_path = settings.bib_path
     try:
-        entries = _bib_entries(settings)
+        entries = _bib_entries(settings) if cited is None else bib.entries_of(bib_path, cited)
     except ReviewToolsError as exc:
         return [Problem(_rel(bib_path, settings), "", str(exc).removeprefix(f"{bib_path}: "))]
-    studies, study_problems = _load_studies(settings)
+    studies, study_problems = _load_studies(settings, cited)
     problems += study_problems
     problems += [Problem(*found) for found in check_rob_files(settings)]
     metas = ParsedFolder(settings.evidence_dir, ReviewMeta, settings)
@@ -171,7 +221,7 @@ def _check(settings: Settings, slugs: list[str]) -> list[Problem]:
         if journal.pending(review.path):
             problems.append(Problem(_rel(review.path, settings), "", "an extraction was "
                                     "interrupted; run `reviewtools extract` again to finish it"))
-        shard = ParsedFolder(review.claims_dir, Claim, settings)
+        shard = ParsedFolder(review.claims_dir, Claim, settings, tables=True)
         folder = _rel(review.claims_dir, settings)
         for path in sorted(review.claims_dir.glob("*.yaml")):
             # the folder's relative name plus the file name, unless the file is a symlink
@@ -221,27 +271,17 @@ def check_sources(settings: Settings, slugs: list[str],
 
 
 def _bib_entries(settings: Settings) -> dict[str, dict[str, str]]:
-    """``bib.entries`` of references.bib, kept in the cache while the file is unchanged."""
-    path = settings.bib_path
-    try:
-        now = list(stamp(path))
-    except OSError:
-        return bib.entries(path)
-    store = cache_file(settings, "bib", str(path.resolve()))
-    saved = read_json(store)
-    if isinstance(saved, dict) and saved.get("stamp") == now \
-            and isinstance(saved.get("entries"), dict):
-        return saved["entries"]
-    entries = bib.entries(path)
-    if is_settled(now[1]):
-        write_json(store, {"stamp": now, "entries": entries})
-    return entries
+    """``bib.entries`` of references.bib (kept in the derived index while it is unchanged)."""
+    return bib.entries(settings.bib_path)
 
 
-def _load_studies(settings: Settings) -> tuple[dict[str, Study], list[Problem]]:
+def _load_studies(settings: Settings, keys: list[str] | None = None,
+                  ) -> tuple[dict[str, Study], list[Problem]]:
     out, problems = {}, []
-    shard = ParsedFolder(settings.studies_dir, Study, settings)
-    for path in sorted(settings.studies_dir.glob("*.yaml")):
+    shard = ParsedFolder(settings.studies_dir, Study, settings, tables=keys is None)
+    paths = sorted(settings.studies_dir.glob("*.yaml")) if keys is None else [
+        p for p in (settings.studies_dir / f"{k}.yaml" for k in keys) if p.exists()]
+    for path in paths:
         try:
             study = shard.load(path)
         except ReviewToolsError as exc:

@@ -8,25 +8,43 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reviewtools.store.folders import ReviewFolder
+from reviewtools.model.records import NOT_CLAIM_STATUSES
+from reviewtools.store.cache import gc_paused
+from reviewtools.store.folders import ReviewFolder, claim_tables, section_order
 
 STATUS_COLUMNS = ["review", "section", "claims", "reviewed", "graded", "disputed", "to-do"]
 
 
 def status_rows(reviews: Sequence[ReviewFolder]) -> list[dict[str, object]]:
-    """One row per review and section, in the article's section order."""
+    """One row per review and section, in the article's section order.
+
+    Read from the claim table's rows in the derived index (no YAML, no validation while
+    nothing changed; a changed file is parsed again).
+    """
+    with gc_paused():
+        return _status_rows(list(reviews))
+
+
+def _status_rows(reviews: list[ReviewFolder]) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
+    orders = section_order(reviews)
+    tables = claim_tables(reviews, links=False)
     for review in reviews:
         by_section: dict[str, dict[str, int]] = {}
-        for c in review.load_claims(include_dropped=False):
-            row = by_section.setdefault(c.section, {"claims": 0, "reviewed": 0, "graded": 0,
-                                                    "disputed": 0, "to-do": 0})
+        c = tables[review.slug]["claims"]
+        for section, status, certainty, verdict in zip(c["section"], c["status"],
+                                                       c["certainty"], c["verdict"],
+                                                       strict=True):
+            if status in NOT_CLAIM_STATUSES:  # Claim.is_claim: counted through its parts
+                continue
+            row = by_section.setdefault(section, {"claims": 0, "reviewed": 0,
+                                                  "graded": 0, "disputed": 0, "to-do": 0})
             row["claims"] += 1
-            row["reviewed"] += c.status == "reviewed"
-            row["graded"] += c.grade is not None or (c.verdict is not None)
-            row["disputed"] += c.status == "disputed"
-            row["to-do"] += c.status == "to-do"
-        order = [s.slug for s in review.meta.sections]
+            row["reviewed"] += status == "reviewed"
+            row["graded"] += certainty is not None or verdict is not None
+            row["disputed"] += status == "disputed"
+            row["to-do"] += status == "to-do"
+        order = orders[review.slug]
         for section in sorted(by_section, key=lambda s: order.index(s) if s in order else 99):
             rows.append({"review": review.slug, "section": section, **by_section[section]})
     return rows

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -70,35 +71,85 @@ def read_bib_text(path: Path | str) -> str:
                        hint="save it as UTF-8") from None
 
 
-@lru_cache(maxsize=8)
-def _entries_cached(path: str, stamp: tuple[int, ...]) -> dict[str, dict[str, str]]:
+def _index(path: str):  # noqa: ANN202 - reviewtools.store.index.Index, imported on use
     from reviewtools.settings import Settings
-    from reviewtools.store.cache import cache_file, is_settled, read_json, write_json
-    disk = cache_file(Settings.from_env(root=Path(path).parent), "bib", path)
-    data = read_json(disk)
-    if isinstance(data, dict) and data.get("stamp") == list(stamp) \
-            and isinstance(data.get("entries"), dict):
-        return data["entries"]
+    from reviewtools.store.index import Index
+    return Index.of(Settings.from_env(root=Path(path).parent))
+
+
+def _decode(stored: dict[str, str]) -> dict[str, dict[str, str]] | None:
+    """Entries read back from the index, or ``None`` if any is damaged (then re-parse)."""
+    import json
+    out: dict[str, dict[str, str]] = {}
+    for key, text in stored.items():
+        try:
+            fields = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+            return None
+        out[key] = fields
+    return out
+
+
+@lru_cache(maxsize=8)
+def _entries_cached(path: str, stamp: tuple[int, int, int, int]) -> dict[str, dict[str, str]]:
+    from reviewtools.store.cache import is_settled
+    from reviewtools.store.index import dumps
+    index = _index(path)
+    stored = index.bib_entries(path, stamp, None)
+    found = _decode(stored) if stored is not None else None
+    if found is not None:
+        return found
     library = parse_bib(read_bib_text(path), path)
     found = {e.key: {f.key.lower(): str(f.value) for f in e.fields} for e in library.entries}
     if is_settled(stamp[1]):
-        write_json(disk, {"stamp": list(stamp), "entries": found})
+        index.put_bib(path, stamp, {k: dumps(v) for k, v in found.items()})
     return found
+
+
+def _stamp(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    if not path.is_file():
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
 
 
 def entries(path: Path) -> dict[str, dict[str, str]]:
     """All entries of a bib file as ``{key: {field: value}}``.
 
-    Cached in memory and on disk (JSON under the cache folder) by size, modification
-    time, inode and change time, so a warm ``check`` or ``export`` does not re-parse a
-    large bib. Treat the result as read-only.
+    Cached in memory and in the derived index (:mod:`reviewtools.store.index`) by size,
+    modification time, inode and change time, so a warm ``check`` or ``export`` does not
+    re-parse a large bib. Treat the result as read-only.
     """
     path = Path(path)
-    if not path.is_file():
+    stamp = _stamp(path)
+    if stamp is None:
         return {}
-    st = path.stat()
-    stamp = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
     return _entries_cached(str(path.resolve()), stamp)
+
+
+def entries_of(path: Path, keys: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The entries ``keys`` of a bib file (those it has), as :func:`entries` gives them.
+
+    While the file is unchanged since it was indexed, only those entries are read (one
+    query); otherwise the whole file is parsed once and indexed.
+    """
+    path = Path(path)
+    stamp = _stamp(path)
+    if stamp is None:
+        return {}
+    resolved = str(path.resolve())
+    wanted = list(dict.fromkeys(keys))
+    stored = _index(resolved).bib_entries(resolved, stamp, wanted)
+    found = _decode(stored) if stored is not None else None
+    if found is not None:
+        return found
+    every = _entries_cached(resolved, stamp)
+    return {k: every[k] for k in wanted if k in every}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,15 +10,17 @@ Every stage reads a review through a :class:`ReviewFolder`; the
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 
 from reviewtools.errors import InputError, NotFoundError, UnsafePathError
 from reviewtools.model.profiles import Profile
 from reviewtools.model.protocol import ID_RE, Protocol
-from reviewtools.model.records import Claim, ReviewMeta, Study
+from reviewtools.model.records import NOT_CLAIM_STATUSES, Claim, ReviewMeta, Study
 from reviewtools.settings import Settings
-from reviewtools.store.cache import load_many
+from reviewtools.store.cache import folder_tables, folder_values, gc_paused, load_many
 from reviewtools.store.files import (
     RESERVED_SLUGS,
     check_claim_id,
@@ -48,11 +50,13 @@ def inside(folder: Path, relative: str, *, field: str) -> Path:
 
 def list_reviews(settings: Settings) -> list[str]:
     """The slugs of every review under ``settings.evidence_dir``, sorted."""
-    root = settings.evidence_dir
-    if not root.is_dir():
+    try:
+        entries = os.scandir(settings.evidence_dir)
+    except OSError:
         return []
-    return sorted(p.name for p in root.iterdir()
-                  if p.name not in RESERVED_SLUGS and (p / "review.yaml").is_file())
+    with entries:
+        return sorted(e.name for e in entries if e.name not in RESERVED_SLUGS
+                      and os.path.isfile(os.path.join(e.path, "review.yaml")))
 
 
 def existing_review(slug: str, settings: Settings) -> ReviewFolder:
@@ -75,7 +79,7 @@ class ReviewFolder:
 
     @cached_property
     def meta(self) -> ReviewMeta:
-        return load_record(self.path / "review.yaml", ReviewMeta)
+        return load_many([self.path / "review.yaml"], ReviewMeta, self.settings)[0]
 
     @property
     def protocol_path(self) -> Path:
@@ -131,6 +135,12 @@ class ReviewFolder:
         claims.sort(key=lambda c: (c.anchor.start, c.parent is not None, c.id))
         return [c for c in claims if include_dropped or c.is_claim]
 
+    def claim_rows(self, *, include_dropped: bool = True, links: bool = False) -> list[dict]:
+        """The claim table's rows (:data:`reviewtools.store.rows.CLAIM_COLUMNS`) in article
+        order, read from the derived index without validating records; with ``links``, each
+        row also holds its ``links`` (``Link.model_dump()`` each)."""
+        return claim_rows([self], include_dropped=include_dropped, links=links)[self.slug]
+
     @property
     def profiles_dir(self) -> Path:
         return self.path / "profiles"
@@ -149,6 +159,55 @@ class ReviewFolder:
     def save(self, claim: Claim, *, create: bool = False) -> Claim:
         """Save one claim atomically; refused if someone else saved it first."""
         return save_record(self.claim_path(claim.id), claim, create=create)
+
+
+def claim_tables(reviews: Sequence[ReviewFolder], *, links: bool = True,
+                 ) -> dict[str, dict[str, dict[str, list]]]:
+    """Each review's claims folder as columns, by slug: ``claims`` (the claim table's
+    columns, article order) and, with ``links``, ``links`` (``claim`` and the link's
+    fields); from the derived index (:func:`reviewtools.store.cache.folder_tables`)."""
+    if not reviews:
+        return {}
+    found = folder_tables([r.claims_dir for r in reviews], Claim, reviews[0].settings,
+                          None if links else ["claims"])
+    return {r.slug: found[str(r.claims_dir)] for r in reviews}
+
+
+def claim_rows(reviews: Sequence[ReviewFolder], *, include_dropped: bool = True,
+               links: bool = False) -> dict[str, list[dict]]:
+    """:meth:`ReviewFolder.claim_rows` of many reviews at once, by slug (a few queries for
+    the lot); raises the first :class:`~reviewtools.errors.SchemaError` met."""
+    out: dict[str, list[dict]] = {}
+    with gc_paused():
+        for slug, table in claim_tables(reviews, links=links).items():
+            claims = table["claims"]
+            rows = [dict(zip(claims, values, strict=True))
+                    for values in zip(*claims.values(), strict=True)]
+            if links:
+                for r in rows:
+                    r["links"] = []
+                part = table["links"]
+                fields = [f for f in part if f not in ("claim", "position")]
+                for position, *values in zip(part["position"], *(part[f] for f in fields),
+                                             strict=True):
+                    rows[position]["links"].append(dict(zip(fields, values, strict=True)))
+            out[slug] = [r for r in rows if include_dropped
+                         or r["status"] not in NOT_CLAIM_STATUSES]  # Claim.is_claim
+    return out
+
+
+def section_order(reviews: Sequence[ReviewFolder]) -> dict[str, list[str]]:
+    """The section slugs of each review in article order, by slug (from the derived index)."""
+    if not reviews:
+        return {}
+    found = folder_values([r.path for r in reviews], ReviewMeta, reviews[0].settings, ("row",),
+                          names=["review.yaml"])
+    out = {}
+    for review in reviews:
+        hits = found[str(review.path)]
+        out[review.slug] = hits[0][1][0]["sections"] if hits else list(
+            s.slug for s in review.meta.sections)  # no review.yaml: raises as before
+    return out
 
 
 def check_profile_id(value: str) -> str:
@@ -176,3 +235,17 @@ def load_studies(settings: Settings) -> dict[str, Study]:
     """Every appraised study, keyed by its bib key."""
     paths = sorted(settings.studies_dir.glob("*.yaml"))
     return {s.key: s for s in load_many(paths, Study, settings)}
+
+
+def study_rows(settings: Settings) -> list[dict]:
+    """Every appraised study as ``Study.model_dump()`` would give it, in file-name order,
+    read from the derived index without validating records."""
+    records = study_table(settings)
+    return [dict(zip(records, values, strict=True))
+            for values in zip(*records.values(), strict=True)]
+
+
+def study_table(settings: Settings) -> dict[str, list]:
+    """Every appraised study's fields as columns (lists), in file-name order."""
+    return folder_tables([settings.studies_dir], Study, settings)[str(settings.studies_dir)][
+        "records"]

@@ -226,8 +226,9 @@ def test_parse_cache_never_serves_a_stale_claim(review, settings):
     from reviewtools.grading.checks import check
     _age(settings.root, 100)
     first = [str(p) for p in check(settings)]  # populates the parse and result caches
-    parsed = settings.resolved_cache_dir / "parsed"
-    assert list((parsed / "Claim").glob("*.json")) and list((parsed / "check").glob("*.json"))
+    from tests.store.test_index import indexed
+    assert indexed(settings, "Claim") and list(
+        (settings.resolved_cache_dir / "parsed" / "check").glob("*.json"))
     claim = review.claim("mood-01")
     review.save(claim.model_copy(update={"status": "in review"}))  # no verdict: a problem
     second = [str(p) for p in check(settings)]
