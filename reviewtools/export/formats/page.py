@@ -101,6 +101,7 @@ blockquote { margin: .8rem 0; padding: .1rem 0 .1rem 1rem; border-left: 4px soli
 li { margin: .25rem 0; }
 .table-wrap { overflow-x: auto; margin: 1rem 0; max-width: 100%; }
 .table-wrap table { min-width: 36rem; }
+.table-wrap td:last-child { min-width: 18rem; }  /* the SoF statement: readable rows */
 table { border-collapse: collapse; font-size: .88rem; line-height: 1.4; width: 100%; }
 th, td { border-bottom: 1px solid var(--rule); padding: .4rem .55rem; text-align: left;
   vertical-align: top; }
