@@ -607,6 +607,16 @@ def section_record(rec: Recorder, name: str, claims: Sequence[Claim]) -> nbforma
                   new_code_cell(rec.claim_calls(claim, parts))]
     cells += [new_markdown_cell("## Where this leaves the claims"),
               new_code_cell("nb.claims_of(review, CLAIMS)")]
+    own = [c for c in judged if c.section == slug] or list(judged)
+    if own:
+        form = own[-1]
+        who = form.verdict.by if form.verdict else ""
+        cells += [new_markdown_cell(
+            "## Record a judgement by clicking\n\nThe form saves through the same library "
+            "calls as the cells above (and is refused the same way); it changes nothing until "
+            "you press Save."),
+            new_code_cell(f"rt.widgets.ClaimForm(review, {lit(form.id)}"
+                          + (f", reviewer={lit(who)})" if who else ")"))]
     return new_notebook(cells=cells, metadata={"kernelspec": KERNEL})
 
 

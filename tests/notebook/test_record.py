@@ -191,3 +191,18 @@ def test_a_grade_its_links_no_longer_give_is_shown_not_replayed(tmp_path, monkey
     before = _digest(tmp_path)
     _run_all(folder, tmp_path, monkeypatch)
     assert _changed(before, _digest(tmp_path)) == []
+
+
+def test_each_section_notebook_ends_with_a_claim_form(repo_copy):
+    """A reviewer records a judgement by clicking (the browser test drives this form); the
+    written notebooks keep it, for a claim of their own section."""
+    from reviewtools.notebook.record import planned_record
+    from reviewtools.settings import Settings
+    review = open_review("foot-massage", settings=Settings.from_env(root=repo_copy))
+    planned = planned_record(review, repo_copy / "notebooks")
+    sections = [name for name in planned if name[:2] in ("01", "02", "03", "04", "05")]
+    assert sections
+    for name in sections:
+        sources = ["".join(c["source"]) for c in planned[name].cells]
+        forms = [s for s in sources if "rt.widgets.ClaimForm(review, \"" in s]
+        assert len(forms) == 1 and sources[-1] == forms[0], name
