@@ -66,8 +66,10 @@ def review() -> int:
     tool = BIN / "reviewtools"
     run(tool, "extract", f"evidence/{REVIEW}/article.txt", "--review", REVIEW)
     run(tool, "check", REVIEW)
+    has_playwright = subprocess.call([str(PY), "-c", "import playwright"],
+                                     stderr=subprocess.DEVNULL) == 0
     pdf = ["--format", "md,html,docx,csv,annotations,claimreview,article,pdf"] \
-        if shutil.which("chromium") else []  # summary.pdf needs Chromium
+        if shutil.which("chromium") and has_playwright else []  # summary.pdf: Chromium
     run(tool, "export", REVIEW, "--out", f"exports/{REVIEW}", *pdf)
     run(tool, "status", REVIEW)
     return 0
