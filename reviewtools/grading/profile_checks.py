@@ -56,6 +56,19 @@ def _rating_problems(profile: Profile, studies: Mapping[str, Study]) -> list[str
     return out
 
 
+def _entry_quote_problems(profile: Profile, settings: Settings) -> list[str]:
+    """Each entry's quote must be in its study's stored abstract or excerpt (as links' are)."""
+    from reviewtools.appraisal.quotes import quote_problem
+    from reviewtools.literature.abstracts import load_abstract
+    out = []
+    for e in profile.entries:
+        stored = load_abstract(settings, e.study) if e.quote.strip() else None
+        problem = quote_problem(e.quote, stored.text) if stored is not None else None
+        if problem:
+            out.append(f"{e.study}: the quote " + problem.format(kind=stored.kind))
+    return out
+
+
 def check_profiles(review: ReviewFolder, studies: Mapping[str, Study], rel: str) -> list[Found]:
     """Every problem with the review's protocol, profiles and claim mappings."""
     if not review.has_protocol():
@@ -77,6 +90,7 @@ def check_profiles(review: ReviewFolder, studies: Mapping[str, Study], rel: str)
             out.append((where, "", f"no appraisal for {', '.join(missing)}"))
             continue
         out += [(where, "", msg) for msg in _rating_problems(profile, studies)]
+        out += [(where, "", msg) for msg in _entry_quote_problems(profile, review.settings)]
         if profile.summary.strip() and profile.rating is not None:
             out += [(where, "", f"summary: {msg}") for msg in
                     statement_problems(profile.summary, profile.rating.certainty)]

@@ -90,3 +90,21 @@ def test_a_study_without_abstract_is_a_warning_not_a_failure(shipped, capsys):
     assert any(p.severity == "warning" and f"'{key}'" in p.message for p in problems)
     assert main(["check", "--root", str(shipped.root)]) == 0
     assert "warning(s)" in capsys.readouterr().err
+
+
+def test_a_profile_entry_quote_altered_by_one_word_fails_naming_profile_and_key(shipped):
+    """Profile entries quote the abstract too; check finds every one (the shipped review's
+    91 entry quotes are all in their stored abstracts)."""
+    folder = shipped.evidence_dir / "foot-massage" / "profiles"
+    path = next(p for p in sorted(folder.glob("*.yaml"))
+                if any(e.get("quote") for e in yaml.safe_load(p.read_text())["entries"]))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = next(e for e in data["entries"] if e.get("quote"))
+    words = entry["quote"].split()
+    j = max(range(len(words)), key=lambda n: len(words[n]))
+    words[j] = "elephant"
+    entry["quote"] = " ".join(words)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    problems = [str(p) for p in _errors(shipped)]
+    assert any(path.stem in p and entry["study"] in p and "nearest passage" in p
+               for p in problems), problems
